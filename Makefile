@@ -1,0 +1,61 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_VERSION := $(shell cat .python-version)
+# pyenv's interpreter when present, otherwise python3.13 from PATH.
+PYTHON ?= $(shell (command -v pyenv >/dev/null && pyenv prefix $(PYTHON_VERSION) >/dev/null 2>&1 && echo "$$(pyenv prefix $(PYTHON_VERSION))/bin/python") || command -v python$(basename $(PYTHON_VERSION)) || command -v python3.13)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+# Test environment: DEBUG off like production, plain http for the test client.
+TEST_ENV := SECRET_KEY=test-only-insecure-key HTTPS=false DEBUG=false \
+	STATIC_ROOT=$(CURDIR)/.test-staticfiles MEDIA_ROOT=$(CURDIR)/.test-media
+
+.PHONY: help run test lint migrate seed worker collectstatic messages clean
+
+help:
+	@echo "make run    – install, migrate SQLite, load demo content, serve on http://127.0.0.1:8000"
+	@echo "make test   – lint, migration check and the whole test suite (unit, integration, browser)"
+	@echo "make worker – run the background task worker (newsletter sending)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime.stamp: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements.lock
+	touch $@
+
+$(VENV)/.dev.stamp: requirements-dev.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	touch $@ $(VENV)/.runtime.stamp
+
+node_modules/.stamp: package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+run: $(VENV)/.runtime.stamp
+	DEBUG=true $(MANAGE) migrate --no-input
+	DEBUG=true $(MANAGE) seed_demo
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+worker: $(VENV)/.runtime.stamp
+	DEBUG=true $(MANAGE) db_worker
+
+lint: $(VENV)/.dev.stamp
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.dev.stamp node_modules/.stamp lint
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+	$(TEST_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
+	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadgroup
+
+messages: $(VENV)/.runtime.stamp
+	DEBUG=true $(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
+	DEBUG=true $(MANAGE) compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf .test-staticfiles .test-media staticfiles

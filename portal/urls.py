@@ -1,0 +1,40 @@
+"""Root URL configuration. Public URLs are Swedish."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from portal import views
+
+pages = (
+    [
+        path("kontakt/", views.contact, name="contact"),
+        path("tillganglighet/", views.accessibility, name="accessibility"),
+        path("kakor/", views.cookies, name="cookies"),
+        path("personuppgifter/", views.privacy, name="privacy"),
+    ],
+    "pages",
+)
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("", include(pages)),
+    path("healthz", views.healthz, name="healthz"),
+    path("nyheter/", include("programme.news_urls")),
+    path("uppdraget/", include("programme.urls")),
+    path("", include("municipalities.urls")),
+    path("", include("presentations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Development only: production serves media through the web server.
+    urlpatterns += [
+        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+admin.site.site_header = "FoU Nordväst – redigering"
+admin.site.site_title = "FoU Nordväst"
+admin.site.index_title = "Innehåll"

@@ -1,0 +1,223 @@
+"""Sessions (kick-off, seminars...), their speakers and presentations."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.richtext import render_markup
+from portal.uploads import CleanImageField, PdfField, UploadPath
+
+
+class SessionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def upcoming(self, now=None):
+        return self.published().filter(ends_at__gte=now or timezone.now())
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        KICK_OFF = "kickoff", _("Kick-off")
+        SEMINAR = "seminar", _("Seminarium")
+        WORKSHOP = "workshop", _("Workshop")
+        CONFERENCE = "conference", _("Konferens")
+
+    mandate = models.ForeignKey(
+        "programme.Mandate",
+        verbose_name=_("uppdrag"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("kortnamn i adressen"), max_length=120, unique=True)
+    starts_at = models.DateTimeField(_("börjar"))
+    ends_at = models.DateTimeField(_("slutar"))
+    venue = models.CharField(_("plats"), max_length=200, blank=True)
+    address = models.CharField(_("adress"), max_length=200, blank=True)
+    description = models.TextField(_("beskrivning"), blank=True)
+    description_html = models.TextField(editable=False, blank=True)
+    published = models.BooleanField(
+        _("publicerad"),
+        default=False,
+        help_text=_(
+            "Bara publicerade sessioner och deras presentationer syns för besökare."
+        ),
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessioner")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["published", "-starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="session_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_markup(self.description)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "description_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("presentations:session", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError(
+                {"ends_at": _("Sessionen måste sluta efter att den har börjat.")}
+            )
+
+
+class Speaker(models.Model):
+    name = models.CharField(_("namn"), max_length=120)
+    slug = models.SlugField(_("kortnamn i adressen"), max_length=120, unique=True)
+    title = models.CharField(
+        _("titel"), max_length=150, blank=True, help_text=_("Till exempel Polis.")
+    )
+    organisation = models.CharField(_("organisation"), max_length=150, blank=True)
+    bio = models.TextField(_("presentation av talaren"), blank=True)
+    photo = CleanImageField(
+        _("foto"), upload_to=UploadPath("speakers"), blank=True, max_length=200
+    )
+    photo_alt = models.CharField(
+        _("alternativtext för foto"), max_length=200, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("talare")
+        verbose_name_plural = _("talare")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("presentations:speaker", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.photo and not self.photo_alt.strip():
+            raise ValidationError(
+                {"photo_alt": _("Skriv en alternativtext när du laddar upp ett foto.")}
+            )
+
+
+class PresentationQuerySet(models.QuerySet):
+    def published(self):
+        """Visible to the public: the presentation and its session are published."""
+        return self.filter(published=True, session__published=True)
+
+
+class Presentation(models.Model):
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="presentations",
+    )
+    speakers = models.ManyToManyField(
+        Speaker,
+        verbose_name=_("talare"),
+        through="PresentationSpeaker",
+        related_name="presentations",
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(_("kortnamn i adressen"), max_length=120)
+    summary = models.TextField(
+        _("sammanfattning"),
+        help_text=_(
+            "Texten är alternativet till bilderna: återge det viktigaste "
+            "innehållet så att den som inte kan se bilderna får samma "
+            "information."
+        ),
+    )
+    slides = PdfField(
+        _("bilder (PDF)"),
+        upload_to=UploadPath("slides"),
+        blank=True,
+        max_length=200,
+        help_text=_("En PDF-fil på högst 50 MB."),
+    )
+    slides_are_example = models.BooleanField(
+        _("exempelbilder"),
+        default=False,
+        help_text=_("Markera om bilderna är exempel och inte talarens egna."),
+    )
+    video_url = models.URLField(
+        _("videoadress"),
+        blank=True,
+        help_text=_("Länk till inspelningen. Den laddas först när besökaren klickar."),
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("längd i minuter"), null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    published = models.BooleanField(_("publicerad"), default=False)
+
+    objects = PresentationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("presentation")
+        verbose_name_plural = _("presentationer")
+        ordering = ["session", "order", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "slug"], name="presentation_unique_slug"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "presentations:presentation",
+            kwargs={"session": self.session.slug, "slug": self.slug},
+        )
+
+    def is_public(self) -> bool:
+        return self.published and self.session.published
+
+    is_public.boolean = True
+    is_public.short_description = _("Synlig för besökare")
+
+
+class PresentationSpeaker(models.Model):
+    presentation = models.ForeignKey(
+        Presentation, on_delete=models.CASCADE, related_name="speaker_links"
+    )
+    speaker = models.ForeignKey(
+        Speaker,
+        verbose_name=_("talare"),
+        on_delete=models.PROTECT,
+        related_name="presentation_links",
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("talare i presentation")
+        verbose_name_plural = _("talare i presentation")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["presentation", "speaker"],
+                name="presentation_speaker_unique",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.speaker)

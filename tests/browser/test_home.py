@@ -1,0 +1,59 @@
+import pytest
+
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+def test_home_has_no_axe_or_csp_violations(visit, page):
+    mandate = factories.MandateFactory()
+    factories.FocusAreaFactory(mandate=mandate, title="Förebygga nyrekrytering")
+    factories.NewsArticleFactory(title="Kick-off för uppdraget")
+
+    visit("/")
+
+    assert page.locator("h1").inner_text() == mandate.title
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.get_by_role("link", name="Kick-off för uppdraget").count() == 1
+
+
+def test_home_skip_link_is_first_tab_stop(visit, page):
+    factories.MandateFactory()
+    visit("/")
+
+    page.keyboard.press("Tab")
+
+    focused = page.evaluate("document.activeElement.getAttribute('href')")
+    assert focused == "#main"
+    assert page.locator(".skip-link").is_visible()
+
+
+def test_home_reflows_at_320_pixels(visit, page):
+    factories.MandateFactory()
+    page.set_viewport_size({"width": 320, "height": 640})
+    visit("/")
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_home_works_without_javascript(nojs_context, portal_server, transactional_db):
+    factories.MandateFactory()
+    factories.NewsArticleFactory(title="Läsbar utan skript")
+    page = nojs_context.new_page()
+
+    response = page.goto(portal_server + "/")
+
+    assert response.status == 200
+    page.get_by_role("link", name="Läsbar utan skript").click()
+    assert page.locator("h1").inner_text() == "Läsbar utan skript"
+
+
+def test_axe_harness_reports_a_known_violation(page):
+    """The harness must be able to fail: an image without alt text is caught."""
+    from tests.browser.conftest import run_axe
+
+    page.set_content(
+        '<html lang="sv"><body><main><img src="x.png"></main></body></html>'
+    )
+
+    assert "image-alt" in {violation["id"] for violation in run_axe(page)}

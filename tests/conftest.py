@@ -1,0 +1,25 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Every test writes uploads to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def editor(db):
+    user = factories.UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name="Redaktör"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
