@@ -1,0 +1,49 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.mark.django_db
+def test_home_csp_header_is_strict_without_unsafe_inline(client):
+    factories.MandateFactory()
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(
+        ([*part.strip().split(" ", 1), ""])[:2] for part in policy.split(";")
+    )
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert directives["default-src"] == "'none'"
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["base-uri"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+
+
+@pytest.mark.django_db
+def test_home_sends_security_headers(client):
+    response = client.get("/")
+
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_admin_login_csp_is_strict(client):
+    response = client.get("/admin/login/")
+
+    assert response.status_code == 200
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+
+
+def test_healthz_answers_without_database(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.content == b"ok"

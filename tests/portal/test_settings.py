@@ -1,0 +1,139 @@
+"""Settings come from the environment; production refuses to start unsafely."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_settings(env_overrides, expression):
+    """Import the settings in a fresh interpreter and print an expression."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "HTTPS"}
+    }
+    env.update(env_overrides)
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import django; django.setup(); from django.conf import settings; "
+            f"print({expression})",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_settings_debug_off_without_secret_key_refuses_to_start():
+    result = run_settings({"DEBUG": "false"}, "settings.DEBUG")
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_debug_is_off_by_default():
+    result = run_settings({"SECRET_KEY": "x" * 50}, "settings.DEBUG")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_settings_read_from_environment():
+    result = run_settings(
+        {
+            "SECRET_KEY": "s3cret-from-env",
+            "ALLOWED_HOSTS": "portal.example.se,www.portal.example.se",
+            "DATABASE_URL": "postgres://app:pw@db.example.se:5433/portal",
+            "CACHE_URL": "redis://127.0.0.1:6379/2",
+            "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.se:587",
+            "MEDIA_ROOT": "/srv/portal/media",
+            "STATIC_ROOT": "/srv/portal/static",
+            "SITE_URL": "https://portal.example.se/",
+        },
+        "(settings.SECRET_KEY, settings.ALLOWED_HOSTS, "
+        "settings.DATABASES['default']['HOST'], settings.DATABASES['default']['PORT'],"
+        " settings.CACHES['default']['BACKEND'], "
+        "settings.MAILERS['default']['OPTIONS']['host'], "
+        "settings.MAILERS['default']['OPTIONS']['use_tls'], str(settings.MEDIA_ROOT),"
+        " str(settings.STATIC_ROOT), settings.SITE_URL, settings.SECURE_HSTS_SECONDS)",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(
+        (
+            "s3cret-from-env",
+            ["portal.example.se", "www.portal.example.se"],
+            "db.example.se",
+            5433,
+            "django.core.cache.backends.redis.RedisCache",
+            "smtp.example.se",
+            True,
+            "/srv/portal/media",
+            "/srv/portal/static",
+            "https://portal.example.se",
+            31536000,
+        )
+    )
+
+
+def test_settings_default_database_is_sqlite_file():
+    result = run_settings(
+        {"SECRET_KEY": "x" * 50},
+        "(settings.DATABASES['default']['ENGINE'], "
+        "settings.DATABASES['default']['NAME'])",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(
+        ("django.db.backends.sqlite3", str(ROOT / "db.sqlite3"))
+    )
+
+
+@pytest.mark.django_db
+def test_deploy_check_passes_with_production_environment():
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "HTTPS", "EMAIL_URL"}
+    }
+    env.update(
+        {
+            "SECRET_KEY": "a-long-random-production-secret-" + "k" * 40,
+            "ALLOWED_HOSTS": "portal.example.se",
+            "EMAIL_URL": "smtp+tls://mailer:pw@smtp.example.se:587",
+            "SITE_URL": "https://portal.example.se",
+        }
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+            "--database",
+            "default",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
