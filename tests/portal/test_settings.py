@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a
+# deployment never has it, so the child processes must not inherit it.
+NOT_INHERITED = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "HTTPS", "EMAIL_URL"}
 
 
 def run_settings(env_overrides, expression):
@@ -103,11 +106,7 @@ def test_settings_default_database_is_sqlite_file():
 
 @pytest.mark.django_db
 def test_deploy_check_passes_with_production_environment():
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DEBUG", "HTTPS", "EMAIL_URL"}
-    }
+    env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
     env.update(
         {
             "SECRET_KEY": "a-long-random-production-secret-" + "k" * 40,
