@@ -1,0 +1,28 @@
+"""manage.py seed_demo: load the demo content; safe to run again."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from programme.demo import DEMO_PASSWORD, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Läser in demoinnehållet: uppdraget 2022, fokusområden, de åtta "
+        "kommunerna, samverkansparter, arbetsgrupper och kick-offen med "
+        "presentationer. Kan köras flera gånger. Med DEBUG på skapas även en "
+        "demoinloggning per roll. Maria Exempel är en påhittad demoperson."
+    )
+
+    def handle(self, *args, **options):
+        result = load_demo(with_logins=settings.DEBUG)
+        self.stdout.write(
+            self.style.SUCCESS("Demoinnehållet är inläst.")
+            + f" Nya exempelbilder: {result['slides_generated']}."
+        )
+        if not settings.DEBUG:
+            self.stdout.write("DEBUG är av: inga demoinloggningar skapades.")
+            return
+        self.stdout.write(f"Demoinloggningar (lösenord: {DEMO_PASSWORD}):")
+        for role, email in result["logins"]:
+            self.stdout.write(f"  {role}: {email}")
