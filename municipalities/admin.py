@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from municipalities.models import Membership, Municipality, Organisation, WorkingGroup
+from municipalities.models import (
+    FocusAreaStatus,
+    Membership,
+    Municipality,
+    Organisation,
+    WorkingGroup,
+)
 from portal.admin_utils import public_link
 
 
@@ -51,3 +57,13 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "group", "municipality", "organisation"]
     list_select_related = ["user", "group", "municipality", "organisation"]
+
+
+@admin.register(FocusAreaStatus)
+class FocusAreaStatusAdmin(admin.ModelAdmin):
+    list_display = ["municipality", "focus_area", "stage", "is_public", "updated_at"]
+    list_filter = ["stage", "is_public", "focus_area", "municipality"]
+    search_fields = ["municipality__name", "comment"]
+    list_select_related = ["municipality", "focus_area"]
+    list_editable = ["stage", "is_public"]
+    autocomplete_fields = ["municipality", "focus_area"]

@@ -235,3 +235,68 @@ class Membership(models.Model):
             raise ValidationError(
                 {"end_date": _("Slutdatum kan inte vara före startdatum.")}
             )
+
+
+class Stage(models.TextChoices):
+    """Where a municipality stands in the work of a focus area."""
+
+    NOT_STARTED = "not_started", _("Inte påbörjat")
+    MAPPING = "mapping", _("Kartläggning")
+    PLANNING = "planning", _("Planering")
+    IMPLEMENTING = "implementing", _("Genomförande")
+    FOLLOW_UP = "follow_up", _("Uppföljning")
+
+
+class FocusAreaStatusQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True, municipality__participates=True)
+
+
+class FocusAreaStatus(models.Model):
+    """A municipality's current stage in one focus area."""
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommun"),
+        on_delete=models.CASCADE,
+        related_name="statuses",
+    )
+    focus_area = models.ForeignKey(
+        "programme.FocusArea",
+        verbose_name=_("fokusområde"),
+        on_delete=models.CASCADE,
+        related_name="statuses",
+    )
+    stage = models.CharField(
+        _("skede"), max_length=20, choices=Stage.choices, default=Stage.NOT_STARTED
+    )
+    comment = models.CharField(
+        _("kommentar"),
+        max_length=300,
+        blank=True,
+        help_text=_("En kort mening om läget. Skriv aldrig om enskilda personer."),
+    )
+    is_public = models.BooleanField(
+        _("visas på webbplatsen"),
+        default=False,
+        help_text=_(
+            "Bara läget för markerade rader visas på de publika kommunsidorna."
+        ),
+    )
+    updated_at = models.DateTimeField(_("senast uppdaterad"), auto_now=True)
+
+    objects = FocusAreaStatusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("läge per fokusområde")
+        verbose_name_plural = _("läge per fokusområde")
+        ordering = ["municipality", "focus_area"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "focus_area"],
+                name="focus_area_status_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}: {self.focus_area} – {self.get_stage_display()}"

@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
 from portal import views
+from portal.sitemaps import SITEMAPS
 
 pages = (
     [
@@ -21,6 +23,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include(pages)),
     path("healthz", views.healthz, name="healthz"),
+    path("sok/", views.search_page, name="search"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("nyheter/", include("programme.news_urls")),
     path("uppdraget/", include("programme.urls")),
     path("", include("municipalities.urls")),
@@ -34,6 +44,8 @@ if settings.DEBUG:
     urlpatterns += [
         path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
+
+handler500 = "portal.views.server_error"
 
 admin.site.site_header = "FoU Nordväst – redigering"
 admin.site.site_title = "FoU Nordväst"

@@ -1,13 +1,19 @@
 """Site-wide pages that belong to no single domain app."""
 
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from portal.search import MAX_QUERY_LENGTH, search
 from presentations.models import Session
 from programme.models import Mandate, NewsArticle
+
+SEARCH_HITS_PER_PAGE = 20
 
 
 def home(request):
@@ -16,6 +22,8 @@ def home(request):
     context = {
         "mandate": mandate,
         "month_number": mandate.month_number(today) if mandate else None,
+        "not_started": bool(mandate and today < mandate.start_date),
+        "ended": bool(mandate and today > mandate.end_date),
         "latest_news": NewsArticle.objects.published()[:3],
         "upcoming_sessions": Session.objects.upcoming()[:3],
     }
@@ -50,6 +58,46 @@ def privacy(request):
         request,
         "portal/privacy.html",
         {"breadcrumbs": [(_("Behandling av personuppgifter"), "")]},
+    )
+
+
+def search_page(request):
+    raw = request.GET.get("q", "")
+    query = " ".join(raw.split())
+    too_long = len(query) > MAX_QUERY_LENGTH
+    hits = search(query) if query and not too_long else []
+    page = Paginator(hits, SEARCH_HITS_PER_PAGE).get_page(request.GET.get("sida"))
+    filter_query = request.GET.copy()
+    filter_query.pop("sida", None)
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "search_query": query,
+            "too_long": too_long,
+            "max_length": MAX_QUERY_LENGTH,
+            "page": page,
+            "filter_query": filter_query.urlencode(),
+            "breadcrumbs": [(_("Sök"), "")],
+        },
+    )
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /samordning/",
+        f"Sitemap: {settings.SITE_URL}/sitemap.xml",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def server_error(request):
+    """500 page rendered without context processors: the failure may be theirs."""
+    template = loader.get_template("500.html")
+    return HttpResponse(
+        template.render({"portal_name": settings.PORTAL_NAME}), status=500
     )
 
 

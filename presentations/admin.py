@@ -52,7 +52,7 @@ class PresentationAdmin(admin.ModelAdmin):
     list_filter = ["published", "session"]
     search_fields = ["title", "summary", "speakers__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["session"]
+    autocomplete_fields = ["session", "focus_areas"]
     list_select_related = ["session"]
     inlines = [PresentationSpeakerInline]
     actions = publish_actions("published", True, False)

@@ -1,6 +1,10 @@
 """Sessions (kick-off, seminars...), their speakers and presentations."""
 
+import io
+
+import pypdfium2
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -152,6 +156,16 @@ class Presentation(models.Model):
         max_length=200,
         help_text=_("En PDF-fil på högst 50 MB."),
     )
+    slides_size = models.PositiveBigIntegerField(
+        _("storlek på bilderna i byte"), null=True, blank=True, editable=False
+    )
+    slides_preview = models.FileField(
+        _("förhandsbild av första bilden"),
+        upload_to=UploadPath("slide-previews"),
+        blank=True,
+        editable=False,
+        max_length=200,
+    )
     slides_are_example = models.BooleanField(
         _("exempelbilder"),
         default=False,
@@ -164,6 +178,12 @@ class Presentation(models.Model):
     )
     duration_minutes = models.PositiveSmallIntegerField(
         _("längd i minuter"), null=True, blank=True
+    )
+    focus_areas = models.ManyToManyField(
+        "programme.FocusArea",
+        verbose_name=_("fokusområden"),
+        blank=True,
+        related_name="presentations",
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     published = models.BooleanField(_("publicerad"), default=False)
@@ -183,14 +203,56 @@ class Presentation(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "_loaded_slides", None)
+        current = self.slides.name if self.slides else ""
+        if current != (str(loaded) if loaded else "") or (
+            current and not self.slides_preview
+        ):
+            self.refresh_slides_preview()
+        super().save(*args, **kwargs)
+        self._loaded_slides = self.slides.name if self.slides else None
+
     def get_absolute_url(self):
         return reverse(
             "presentations:presentation",
             kwargs={"session": self.session.slug, "slug": self.slug},
         )
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_slides = instance.__dict__.get("slides")
+        return instance
+
     def is_public(self) -> bool:
         return self.published and self.session.published
+
+    def refresh_slides_preview(self):
+        """Render the first slide to PNG once, so pages never touch the PDF."""
+        if self.slides_preview:
+            self.slides_preview.delete(save=False)
+        if not self.slides:
+            self.slides_size = None
+            return
+        self.slides.open("rb")
+        try:
+            data = self.slides.read()
+        finally:
+            self.slides.seek(0)
+        self.slides_size = len(data)
+        document = pypdfium2.PdfDocument(data)
+        try:
+            page = document[0]
+            width = page.get_width()
+            image = page.render(scale=640 / width).to_pil()
+        finally:
+            document.close()
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, "PNG", optimize=True)
+        self.slides_preview.save(
+            "preview.png", ContentFile(buffer.getvalue()), save=False
+        )
 
     is_public.boolean = True
     is_public.short_description = _("Synlig för besökare")

@@ -1,23 +1,58 @@
-"""Public pages for sessions, presentations and speakers."""
+"""Public pages for sessions, presentations and speakers, and their calendars."""
 
+import datetime
+
+import icalendar
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from presentations.models import Presentation, Session, Speaker
+from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
+
+SESSIONS_PER_PAGE = 10
+
+
+def _public_presentations():
+    return Presentation.objects.filter(published=True).prefetch_related(
+        Prefetch(
+            "speaker_links",
+            queryset=PresentationSpeaker.objects.select_related("speaker"),
+        )
+    )
 
 
 def session_list(request):
+    sessions = Session.objects.published()
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("sida"))
     return render(
         request,
         "presentations/session_list.html",
-        {
-            "sessions": Session.objects.published(),
-            "breadcrumbs": [(_("Presentationer"), "")],
-        },
+        {"page": page, "breadcrumbs": [(_("Presentationer"), "")]},
     )
+
+
+def _event_ld(session):
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": session.title,
+        "startDate": session.starts_at.isoformat(),
+        "endDate": session.ends_at.isoformat(),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": {
+            "@type": "Place",
+            "name": session.venue or settings.PORTAL_NAME,
+            "address": session.address or session.venue,
+        },
+        "organizer": {"@type": "Organization", "name": settings.PORTAL_NAME},
+        "url": settings.SITE_URL + session.get_absolute_url(),
+        "inLanguage": "sv",
+    }
 
 
 def session_detail(request, slug):
@@ -25,9 +60,7 @@ def session_detail(request, slug):
         Session.objects.published().prefetch_related(
             Prefetch(
                 "presentations",
-                queryset=Presentation.objects.filter(published=True).prefetch_related(
-                    "speakers"
-                ),
+                queryset=_public_presentations(),
                 to_attr="public_presentations",
             )
         ),
@@ -38,6 +71,7 @@ def session_detail(request, slug):
         "presentations/session_detail.html",
         {
             "session": session,
+            "event_ld": _event_ld(session),
             "breadcrumbs": [
                 (_("Presentationer"), reverse("presentations:list")),
                 (session.title, ""),
@@ -50,7 +84,13 @@ def presentation_detail(request, session, slug):
     presentation = get_object_or_404(
         Presentation.objects.published()
         .select_related("session")
-        .prefetch_related("speakers"),
+        .prefetch_related(
+            Prefetch(
+                "speaker_links",
+                queryset=PresentationSpeaker.objects.select_related("speaker"),
+            ),
+            "focus_areas",
+        ),
         session__slug=session,
         slug=slug,
     )
@@ -71,12 +111,28 @@ def presentation_detail(request, session, slug):
     )
 
 
+def presentation_slides(request, session, slug):
+    """Slides are served only while the presentation is public."""
+    presentation = get_object_or_404(
+        Presentation.objects.published().exclude(slides=""),
+        session__slug=session,
+        slug=slug,
+    )
+    return FileResponse(
+        presentation.slides.open("rb"),
+        as_attachment=True,
+        filename=f"{presentation.slug}.pdf",
+        content_type="application/pdf",
+    )
+
+
 def speaker_detail(request, slug):
     speaker = get_object_or_404(Speaker, slug=slug)
     presentations = list(
         Presentation.objects.published()
         .filter(speakers=speaker)
         .select_related("session")
+        .order_by("-session__starts_at", "order")
     )
     if not presentations:
         # A speaker is public only through a published presentation.
@@ -93,3 +149,46 @@ def speaker_detail(request, slug):
             ],
         },
     )
+
+
+def _calendar(name):
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//FoU Nordväst//Portalen//SV")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def _event(session):
+    event = icalendar.Event()
+    event.add("uid", f"session-{session.pk}@{settings.SITE_URL.split('://')[-1]}")
+    event.add("summary", session.title)
+    event.add("dtstart", session.starts_at)
+    event.add("dtend", session.ends_at)
+    event.add("dtstamp", timezone.now())
+    location = ", ".join(part for part in (session.venue, session.address) if part)
+    if location:
+        event.add("location", location)
+    event.add("url", settings.SITE_URL + session.get_absolute_url())
+    return event
+
+
+def _ics_response(calendar, filename):
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def session_ics(request, slug):
+    session = get_object_or_404(Session.objects.published(), slug=slug)
+    calendar = _calendar(session.title)
+    calendar.add_component(_event(session))
+    return _ics_response(calendar, f"{session.slug}.ics")
+
+
+def upcoming_ics(request):
+    calendar = _calendar(_("FoU Nordväst – kommande sessioner"))
+    since = timezone.now() - datetime.timedelta(days=1)
+    for session in Session.objects.upcoming(now=since).order_by("starts_at")[:50]:
+        calendar.add_component(_event(session))
+    return _ics_response(calendar, "kommande-sessioner.ics")

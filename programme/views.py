@@ -1,11 +1,25 @@
 """Public pages for the mandate, its focus areas, and news."""
 
+from django import forms
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
-from django.views.generic import ListView
+from django.utils.translation import gettext_lazy
 
+from municipalities.models import FocusAreaStatus, Municipality
+from portal.pdf import render_pdf
+from presentations.models import Presentation
 from programme.models import FocusArea, Mandate, NewsArticle
+
+NEWS_PER_PAGE = 10
 
 
 def mandate_detail(request):
@@ -14,22 +28,48 @@ def mandate_detail(request):
             "focus_areas", "milestones", "staff"
         )[:1]
     )
+    today = timezone.localdate()
+    milestones = [
+        {
+            "milestone": milestone,
+            "state": (
+                "done"
+                if milestone.done_date
+                else "late"
+                if milestone.is_late(today)
+                else "upcoming"
+            ),
+        }
+        for milestone in mandate.milestones.all()
+    ]
     return render(
         request,
         "programme/mandate_detail.html",
-        {"mandate": mandate, "breadcrumbs": [(_("Uppdraget"), "")]},
+        {
+            "mandate": mandate,
+            "month_number": mandate.month_number(today),
+            "ended": today > mandate.end_date,
+            "milestones": milestones,
+            "breadcrumbs": [(_("Uppdraget"), "")],
+        },
     )
 
 
 def focus_area_detail(request, slug):
     area = get_object_or_404(FocusArea, slug=slug)
-    news = area.news.published()[:10]
     return render(
         request,
         "programme/focus_area_detail.html",
         {
             "area": area,
-            "news": news,
+            "news": area.news.published()[:10],
+            "presentations": area.presentations.published()
+            .select_related("session")
+            .order_by("-session__starts_at", "order"),
+            "statuses": FocusAreaStatus.objects.public()
+            .filter(focus_area=area)
+            .select_related("municipality")
+            .order_by("municipality__name"),
             "breadcrumbs": [
                 (_("Uppdraget"), reverse("programme:mandate")),
                 (area.title, ""),
@@ -38,32 +78,131 @@ def focus_area_detail(request, slug):
     )
 
 
-class NewsListView(ListView):
-    template_name = "programme/news_list.html"
-    context_object_name = "articles"
-    paginate_by = 10
+class NewsFilterForm(forms.Form):
+    fokusomrade = forms.ModelChoiceField(
+        label=gettext_lazy("Fokusområde"),
+        queryset=FocusArea.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=gettext_lazy("Alla fokusområden"),
+    )
+    kommun = forms.ModelChoiceField(
+        label=gettext_lazy("Kommun"),
+        queryset=Municipality.objects.participating(),
+        to_field_name="slug",
+        required=False,
+        empty_label=gettext_lazy("Alla kommuner"),
+    )
 
-    def get_queryset(self):
-        return NewsArticle.objects.published()
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = [(_("Nyheter"), "")]
-        return context
+def news_list(request):
+    articles = NewsArticle.objects.published().prefetch_related("focus_areas")
+    form = NewsFilterForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        if area := form.cleaned_data["fokusomrade"]:
+            articles = articles.filter(focus_areas=area)
+        if municipality := form.cleaned_data["kommun"]:
+            articles = articles.filter(municipalities=municipality)
+    page = Paginator(articles, NEWS_PER_PAGE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "programme/news_list.html",
+        {
+            "page": page,
+            "form": form,
+            "filter_query": _filter_query(request),
+            "breadcrumbs": [(_("Nyheter"), "")],
+        },
+    )
+
+
+def _filter_query(request):
+    """The current filters as a query string, for pagination links."""
+    query = request.GET.copy()
+    query.pop("sida", None)
+    return query.urlencode()
+
+
+def _article_for(request, slug):
+    """A published article, or any article for staff who may edit news."""
+    queryset = NewsArticle.objects.select_related("contact_person")
+    if request.user.has_perm("programme.change_newsarticle"):
+        article = get_object_or_404(queryset, slug=slug)
+    else:
+        article = get_object_or_404(queryset.published(), slug=slug)
+    return article
 
 
 def news_detail(request, slug):
-    article = get_object_or_404(
-        NewsArticle.objects.published().select_related("contact_person"), slug=slug
+    article = _article_for(request, slug)
+    sessions = article.related_sessions.published().prefetch_related(
+        Prefetch(
+            "presentations",
+            queryset=Presentation.objects.filter(published=True),
+            to_attr="public_presentations",
+        )
     )
+    article_ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": article.lead,
+        "datePublished": article.publish_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
+        "url": settings.SITE_URL + article.get_absolute_url(),
+        "inLanguage": "sv",
+        "publisher": {"@type": "Organization", "name": settings.PORTAL_NAME},
+    }
     return render(
         request,
         "programme/news_detail.html",
         {
             "article": article,
+            "article_ld": article_ld,
+            "preview": not article.is_published(),
+            "sessions": sessions,
+            "focus_areas": article.focus_areas.all(),
             "breadcrumbs": [
                 (_("Nyheter"), reverse("news:list")),
                 (article.title, ""),
             ],
         },
     )
+
+
+def news_pdf(request, slug):
+    article = _article_for(request, slug)
+    html = render_to_string(
+        "programme/news_pdf.html",
+        {"article": article, "preview": not article.is_published()},
+        request=request,
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{article.slug}.pdf"'
+    return response
+
+
+class LatestNewsFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("FoU Nordväst – nyheter om uppdraget")
+    subtitle = gettext_lazy(
+        "Nyheter om avhopp från kriminella nätverk och att förebygga nyrekrytering."
+    )
+
+    def link(self):
+        return reverse("news:list")
+
+    def items(self):
+        return NewsArticle.objects.published()[:20]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.lead
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return item.updated_at

@@ -18,6 +18,7 @@ EDITOR_ADDABLE = {
     "municipalities.municipality",
     "municipalities.organisation",
     "municipalities.workinggroup",
+    "municipalities.focusareastatus",
 }
 EDITOR_VIEW_ONLY = {"programme.mandate"}
 
