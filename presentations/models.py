@@ -235,10 +235,13 @@ class Presentation(models.Model):
         if not self.slides:
             self.slides_size = None
             return
-        self.slides.open("rb")
-        try:
+        if self.slides._committed:
+            with self.slides.open("rb") as stored:
+                data = stored.read()
+        else:
+            # A fresh upload: leave it open, the storage still has to save it.
+            self.slides.seek(0)
             data = self.slides.read()
-        finally:
             self.slides.seek(0)
         self.slides_size = len(data)
         document = pypdfium2.PdfDocument(data)

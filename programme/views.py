@@ -96,7 +96,7 @@ class NewsFilterForm(forms.Form):
 
 
 def news_list(request):
-    articles = NewsArticle.objects.published().prefetch_related("focus_areas")
+    articles = NewsArticle.objects.published()
     form = NewsFilterForm(request.GET or None)
     if form.is_bound and form.is_valid():
         if area := form.cleaned_data["fokusomrade"]:

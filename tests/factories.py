@@ -71,7 +71,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Kommun {n}")
     slug = factory.Sequence(lambda n: f"kommun-{n}")
-    kommunkod = factory.Sequence(lambda n: f"01{n % 100:02d}")
+    kommunkod = factory.Sequence(lambda n: f"{1 + n // 100 % 25:02d}{n % 100:02d}")
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

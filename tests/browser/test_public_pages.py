@@ -1,0 +1,124 @@
+"""Every public page type: zero axe-core violations, zero CSP violations,
+and usable with JavaScript turned off."""
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from municipalities.models import FocusAreaStatus, Municipality, Stage
+from programme.demo import load_demo
+from programme.models import FocusArea, NewsArticle
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PUBLIC_PAGES = [
+    "/",
+    "/nyheter/",
+    "/nyheter/?fokusomrade=stod-till-avhoppare",
+    "/nyheter/kick-off-for-uppdraget/",
+    "/nyheter/med-bild/",
+    "/uppdraget/",
+    "/uppdraget/stod-till-avhoppare/",
+    "/kommuner/",
+    "/kommuner/jarfalla/",
+    "/arbetsgrupper/",
+    "/arbetsgrupper/operativ-arbetsgrupp/",
+    "/presentationer/",
+    "/presentationer/kick-off-2022/",
+    "/presentationer/kick-off-2022/vagen-ut-ur-natverken/",
+    "/talare/juri-escobar/",
+    "/sok/?q=avhoppare",
+    "/sok/?q=zzzz",
+    "/sok/?q=" + "x" * 120,
+    "/sok/",
+    "/tillganglighet/",
+    "/kakor/",
+    "/kontakt/",
+    "/personuppgifter/",
+]
+
+
+@pytest.fixture
+def demo_site(transactional_db):
+    load_demo(with_logins=False)
+    jarfalla = Municipality.objects.get(slug="jarfalla")
+    for area in FocusArea.objects.all():
+        FocusAreaStatus.objects.create(
+            municipality=jarfalla,
+            focus_area=area,
+            stage=Stage.PLANNING,
+            comment="Planering pågår",
+            is_public=True,
+        )
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "navy").save(buffer, "PNG")
+    article = NewsArticle(
+        title="Nyhet med bild",
+        slug="med-bild",
+        lead="Ingress",
+        body="Text",
+        image_alt="En blå yta",
+        status=NewsArticle.Status.PUBLISHED,
+    )
+    article.image.save("bild.png", SimpleUploadedFile("bild.png", buffer.getvalue()))
+    article.save()
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_public_page_passes_axe_and_csp(visit, demo_site, path):
+    visit(path)
+
+
+def test_not_found_page_passes_axe(visit, demo_site):
+    visit("/finns-inte/", status=404)
+
+
+def test_public_pages_at_320_pixels_reflow(visit, page, demo_site):
+    page.set_viewport_size({"width": 320, "height": 640})
+    for path in ["/", "/kommuner/", "/presentationer/kick-off-2022/", "/nyheter/"]:
+        visit(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (path, width)
+
+
+def test_public_site_works_without_javascript(nojs_context, portal_server, demo_site):
+    page = nojs_context.new_page()
+    page.goto(portal_server + "/")
+
+    page.get_by_role("link", name="Presentationer", exact=True).click()
+    page.get_by_role("link", name="Kick-off för uppdraget om avhoppare").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Ladda ner bilderna").first.click()
+    assert download.value.suggested_filename == "vagen-ut-ur-natverken.pdf"
+
+    page.goto(portal_server + "/nyheter/")
+    page.select_option("#id_fokusomrade", "stod-till-avhoppare")
+    page.get_by_role("button", name="Filtrera").click()
+    assert "fokusomrade=stod-till-avhoppare" in page.url
+    assert page.get_by_role("link", name="Kick-off för uppdraget").count() == 1
+
+    page.fill("#site-search-q", "avhoppare")
+    page.get_by_role("button", name="Sök", exact=True).click()
+    assert page.locator("h1").inner_text() == "Sök"
+    assert page.get_by_role("status").count() == 1
+
+    page.goto(portal_server + "/")
+    page.get_by_role("button", name="In English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_video_is_not_loaded_before_the_click(page, portal_server, demo_site):
+    from presentations.models import Presentation
+
+    Presentation.objects.filter(slug="vagen-ut-ur-natverken").update(
+        video_url="https://video.example.org/watch/123"
+    )
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(portal_server + "/presentationer/kick-off-2022/vagen-ut-ur-natverken/")
+
+    assert page.get_by_role("link", name="Öppna videon").count() == 1
+    assert [url for url in requested if not url.startswith(portal_server)] == []

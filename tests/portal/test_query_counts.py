@@ -1,0 +1,108 @@
+"""Every public page type runs the same number of queries with 5 and 200 objects."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from municipalities.models import FocusAreaStatus
+from tests import factories
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.fixture
+def world(db):
+    mandate = factories.MandateFactory()
+    areas = factories.FocusAreaFactory.create_batch(2, mandate=mandate)
+    session = factories.SessionFactory(title="Den stora sessionen", slug="stor")
+    speaker = factories.SpeakerFactory(slug="talaren")
+    group = factories.WorkingGroupFactory(mandate=mandate, slug="gruppen")
+    municipality = factories.MunicipalityFactory(slug="kommunen")
+    article = factories.NewsArticleFactory(slug="artikeln")
+    article.focus_areas.add(*areas)
+    article.municipalities.add(municipality)
+    article.related_sessions.add(session)
+    mandate.staff.add(factories.PersonFactory())
+    return {
+        "mandate": mandate,
+        "areas": areas,
+        "session": session,
+        "speaker": speaker,
+        "group": group,
+        "municipality": municipality,
+        "article": article,
+    }
+
+
+def grow(world, n):
+    """Add n of every kind of object the pages list."""
+    areas = world["areas"]
+    for _ in range(n):
+        article = factories.NewsArticleFactory(body="avhopparna " * 3)
+        article.focus_areas.add(*areas)
+        article.municipalities.add(world["municipality"])
+        article.related_sessions.add(world["session"])
+        factories.SessionFactory(title="avhopparna session")
+        presentation = factories.PresentationFactory(
+            session=world["session"], summary="avhopparna"
+        )
+        presentation.speakers.add(world["speaker"], factories.SpeakerFactory())
+        presentation.focus_areas.add(*areas)
+        municipality = factories.MunicipalityFactory()
+        world["group"].municipalities.add(municipality)
+        for area in areas:
+            FocusAreaStatus.objects.create(
+                municipality=municipality, focus_area=area, is_public=True
+            )
+        factories.MilestoneFactory(mandate=world["mandate"], focus_area=areas[0])
+        world["mandate"].staff.add(factories.PersonFactory())
+
+
+PAGES = {
+    "/": 4,
+    "/nyheter/": 6,
+    "/nyheter/?fokusomrade=FA&kommun=kommunen": 8,
+    "/nyheter/artikeln/": 4,
+    "/nyheter/feed/": 1,
+    "/uppdraget/": 4,
+    "/uppdraget/FA/": 4,
+    "/kommuner/": 3,
+    "/kommuner/kommunen/": 5,
+    "/arbetsgrupper/": 3,
+    "/arbetsgrupper/gruppen/": 3,
+    "/presentationer/": 2,
+    "/presentationer/stor/": 3,
+    "/talare/talaren/": 2,
+    "/sok/?q=avhopparna": 4,
+    "/sitemap.xml": 14,
+}
+
+
+@pytest.mark.parametrize(("url", "expected"), PAGES.items(), ids=list(PAGES))
+def test_public_page_queries_do_not_grow_with_data(client, world, url, expected):
+    url = url.replace("FA", world["areas"][0].slug)
+    grow(world, 5)
+    small = query_count(client, url)
+
+    grow(world, 195)
+    large = query_count(client, url)
+
+    assert (small, large) == (expected, expected)
+
+
+def test_presentation_page_queries_do_not_grow(client, world):
+    presentation = factories.PresentationFactory(session=world["session"])
+    for _ in range(5):
+        presentation.speakers.add(factories.SpeakerFactory())
+    small = query_count(client, presentation.get_absolute_url())
+    for _ in range(195):
+        presentation.speakers.add(factories.SpeakerFactory())
+
+    large = query_count(client, presentation.get_absolute_url())
+
+    assert (small, large) == (3, 3)
