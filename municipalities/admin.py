@@ -1,10 +1,15 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from municipalities.models import (
+    Action,
+    Decision,
     FocusAreaStatus,
+    Meeting,
     Membership,
     Municipality,
     Organisation,
+    ProgressEntry,
     WorkingGroup,
 )
 from portal.admin_utils import public_link
@@ -67,3 +72,50 @@ class FocusAreaStatusAdmin(admin.ModelAdmin):
     list_select_related = ["municipality", "focus_area"]
     list_editable = ["stage", "is_public"]
     autocomplete_fields = ["municipality", "focus_area"]
+
+
+@admin.register(ProgressEntry)
+class ProgressEntryAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "title",
+        "group",
+        "municipality",
+        "organisation",
+        "sharing_level",
+        "release_at",
+    ]
+    list_filter = [
+        "sharing_level",
+        "group",
+        "focus_area",
+        "municipality",
+        "organisation",
+    ]
+    search_fields = ["title", "text"]
+    date_hierarchy = "release_at"
+    list_select_related = ["group", "municipality", "organisation"]
+    autocomplete_fields = ["group", "municipality", "organisation", "author"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(SimpleHistoryAdmin):
+    list_display = ["group", "starts_at", "place"]
+    list_filter = ["group"]
+    search_fields = ["agenda", "minutes", "place"]
+    list_select_related = ["group"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "group", "decided_on", "follow_up"]
+    list_filter = ["group", "follow_up"]
+    search_fields = ["text"]
+    list_select_related = ["group"]
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = ["what", "group", "owner", "due_date", "status"]
+    list_filter = ["group", "status"]
+    search_fields = ["what", "report_back"]
+    list_select_related = ["group", "owner"]

@@ -2,18 +2,30 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import User
+from portal.accounts import invitation_send
+from portal.models import AuditEvent, Invitation, User
 
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "municipality",
+        "organisation",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups", "municipality"]
     search_fields = ["email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personuppgifter"), {"fields": ("first_name", "last_name")}),
+        (
+            _("Personuppgifter"),
+            {"fields": ("first_name", "last_name", "municipality", "organisation")},
+        ),
         (
             _("Behörigheter"),
             {
@@ -37,3 +49,68 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Readable by staff with the view permission; nobody can add, change or delete."""
+
+    list_display = [
+        "at",
+        "actor_email",
+        "action",
+        "object_type",
+        "object_id",
+        "ip_address",
+    ]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor_email", "object_id", "path"]
+    date_hierarchy = "at"
+    readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "group",
+        "municipality",
+        "organisation",
+        "role",
+        "sent_at",
+        "accepted_at",
+    ]
+    list_filter = ["group", "role"]
+    search_fields = ["email"]
+    autocomplete_fields = ["group", "municipality", "organisation"]
+    readonly_fields = ["invited_by", "sent_at", "accepted_at"]
+    actions = ["send_again"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.invited_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            invitation_send(obj)
+            self.message_user(
+                request, _("Inbjudan skickades till %(email)s.") % {"email": obj.email}
+            )
+
+    @admin.action(description=_("Skicka inbjudan igen"))
+    def send_again(self, request, queryset):
+        count = 0
+        for invitation in queryset.filter(accepted_at=None):
+            invitation_send(invitation)
+            count += 1
+        self.message_user(
+            request, _("%(count)d inbjudningar skickades.") % {"count": count}
+        )

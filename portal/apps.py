@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portalen")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal.middleware import remember_login_time
+
+        user_logged_in.connect(remember_login_time, dispatch_uid="portal-login-at")

@@ -1,8 +1,11 @@
 """Site-wide middleware."""
 
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
 class SwedishFirstLocaleMiddleware:
@@ -27,3 +30,52 @@ class SwedishFirstLocaleMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class SessionLifetimeMiddleware:
+    """End a signed-in session 8 hours after login, however active it is.
+
+    The idle limit is the session cookie age, renewed on every request; this
+    adds the absolute limit, and ends sessions of deactivated users at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            login_at = request.session.get(LOGIN_AT_KEY)
+            now = time.time()
+            expired = login_at is None or (
+                now - login_at > settings.SESSION_ABSOLUTE_SECONDS
+            )
+            if expired or not user.is_active:
+                logout(request)
+        return self.get_response(request)
+
+
+INTERNAL_PREFIXES = ("/samordning/", "/konto/", "/logga-in/", "/inbjudan/")
+
+
+class InternalNoStoreMiddleware:
+    """Nothing from the internal area may be stored by browsers or proxies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(INTERNAL_PREFIXES) or (
+            getattr(request, "user", None) is not None and request.user.is_authenticated
+        ):
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, no-cache, must-revalidate, private"
+        return response
+
+
+LOGIN_AT_KEY = "portal_login_at"
+
+
+def remember_login_time(sender, request, user, **kwargs):
+    request.session[LOGIN_AT_KEY] = time.time()

@@ -1,7 +1,9 @@
 """Accounts: the portal's own user model, signing in with an email address."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +44,24 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-postadress"), unique=True)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("kommun"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("För kommunrepresentanter: kommunen personen företräder."),
+    )
+    organisation = models.ForeignKey(
+        "municipalities.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("För samverkansparter: organisationen personen företräder."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -52,10 +72,155 @@ class User(AbstractUser):
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
         ordering = ["email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(municipality__isnull=True)
+                | models.Q(organisation__isnull=True),
+                name="user_not_both_municipality_and_organisation",
+            )
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.email
 
+    def clean(self):
+        super().clean()
+        if self.municipality_id and self.organisation_id:
+            raise ValidationError(
+                _("Ange antingen en kommun eller en organisation, inte båda.")
+            )
+
     def save(self, *args, **kwargs):
         self.email = type(self).objects.normalize_email(self.email).lower()
         super().save(*args, **kwargs)
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when and from where. Append-only.
+
+    Holds identifiers only, never content, so the log itself needs no
+    protection beyond that of the user table.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Visning")
+        EXPORT = "export", _("Export")
+        DOWNLOAD = "download", _("Nedladdning")
+        CREATE = "create", _("Skapande")
+        UPDATE = "update", _("Ändring")
+        DELETE = "delete", _("Borttagning")
+        DENIED = "denied", _("Nekad åtkomst")
+        PII_REFUSED = "pii_refused", _("Stoppad personuppgift")
+
+    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("användare"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    actor_email = models.CharField(_("användarens e-post"), max_length=254)
+    action = models.CharField(_("händelse"), max_length=20, choices=Action.choices)
+    object_type = models.CharField(_("objekttyp"), max_length=100)
+    object_id = models.CharField(_("objekt-id"), max_length=40, blank=True)
+    path = models.CharField(_("adress"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adress"), null=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("granskningshändelse")
+        verbose_name_plural = _("granskningslogg")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_email} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+
+class Invitation(models.Model):
+    """Staff invite a person to a working group; a signed link lets them in."""
+
+    email = models.EmailField(_("e-postadress"))
+    group = models.ForeignKey(
+        "municipalities.WorkingGroup",
+        verbose_name=_("arbetsgrupp"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("kommun"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        "municipalities.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(
+        _("roll"),
+        max_length=10,
+        choices=[
+            ("chair", _("Ordförande")),
+            ("secretary", _("Sekreterare")),
+            ("member", _("Ledamot")),
+        ],
+        default="member",
+    )
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name=_("inbjuden av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepterad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(municipality__isnull=False, organisation__isnull=True)
+                    | models.Q(municipality__isnull=True, organisation__isnull=False)
+                ),
+                name="invitation_one_of_municipality_or_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.group}"
+
+    def clean(self):
+        if bool(self.municipality_id) == bool(self.organisation_id):
+            raise ValidationError(
+                _("Ange antingen en kommun eller en organisation, inte båda.")
+            )

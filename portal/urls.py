@@ -6,7 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
-from portal import views
+from portal import accounts, views
 from portal.sitemaps import SITEMAPS
 
 pages = (
@@ -35,6 +35,8 @@ urlpatterns = [
     path("uppdraget/", include("programme.urls")),
     path("", include("municipalities.urls")),
     path("", include("presentations.urls")),
+    path("", include(accounts.urlpatterns)),
+    path("samordning/", include("municipalities.coordination_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -473,11 +473,17 @@ def _demo_logins(strategic, operational, organisations):
     police = organisations["polisen-norrort"]
     logins = []
 
-    def user(email, first, last, *, is_staff=False):
+    def user(email, first, last, *, is_staff=False, municipality=None, org=None):
         account, _ = _upsert(
             User,
             {"email": email},
-            {"first_name": first, "last_name": last, "is_staff": is_staff},
+            {
+                "first_name": first,
+                "last_name": last,
+                "is_staff": is_staff,
+                "municipality": municipality,
+                "organisation": org,
+            },
         )
         if not account.check_password(DEMO_PASSWORD):
             account.set_password(DEMO_PASSWORD)
@@ -488,7 +494,9 @@ def _demo_logins(strategic, operational, organisations):
     editor.groups.add(Group.objects.get_or_create(name="Redaktör")[0])
     logins.append(("Redaktör", editor.email))
 
-    representative = user("kommun@example.se", "Kommunrepresentant", "Demo")
+    representative = user(
+        "kommun@example.se", "Kommunrepresentant", "Demo", municipality=jarfalla
+    )
     for group, role in [
         (operational, Membership.Role.MEMBER),
         (strategic, Membership.Role.CHAIR),
@@ -500,7 +508,7 @@ def _demo_logins(strategic, operational, organisations):
         )
     logins.append(("Kommunrepresentant (Järfälla)", representative.email))
 
-    partner = user("partner@example.se", "Samverkanspart", "Demo")
+    partner = user("partner@example.se", "Samverkanspart", "Demo", org=police)
     _upsert(
         Membership,
         {"user": partner, "group": operational},

@@ -50,8 +50,13 @@ def test_admin_pages_answer_editor_by_permission(editor_client, page):
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["changelist", "add"])
 def test_admin_pages_answer_superuser(admin_client, page):
-    # Task results are written by the worker only; nobody adds them by hand.
-    read_only = {"django_tasks_database.dbtaskresult"} if page == "add" else set()
+    # Task results are written by the worker and audit events by the app;
+    # nobody adds them by hand.
+    read_only = (
+        {"django_tasks_database.dbtaskresult", "portal.auditevent"}
+        if page == "add"
+        else set()
+    )
     for model in admin_models():
         response = admin_client.get(admin_url(model, page))
 

@@ -1,0 +1,385 @@
+"""The coordination area (Samordning): what working groups do and report.
+
+Nothing here may describe an individual in the criminal milieu: progress is
+logged as work done. Every progress entry says who may see it (sharing level)
+and from when (release time); `ProgressEntry.objects.visible_to(user, now)`
+is the only way views read entries, and `municipalities.policies` the only
+judge of actions.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from portal.storage import private_storage
+from portal.uploads import UploadPath
+
+
+class SharingLevel(models.TextChoices):
+    """Who may see an entry once it is released, from widest to narrowest."""
+
+    OPEN = "open", _("Öppen – får publiceras")
+    MANDATE = "mandate", _("Uppdraget – alla inloggade")
+    GROUP = "group", _("Arbetsgruppen – gruppens medlemmar")
+    OWN = "own", _("Egen kommun – egen kommun eller organisation och programstaben")
+
+
+SHARING_ORDER = [
+    SharingLevel.OPEN,
+    SharingLevel.MANDATE,
+    SharingLevel.GROUP,
+    SharingLevel.OWN,
+]
+
+
+def member_group_ids(user, today=None):
+    """Ids of the groups the user is an active member of."""
+    from municipalities.models.core import Membership
+
+    return list(
+        Membership.objects.active(today)
+        .filter(user=user)
+        .values_list("group_id", flat=True)
+    )
+
+
+class Meeting(models.Model):
+    group = models.ForeignKey(
+        "municipalities.WorkingGroup",
+        verbose_name=_("arbetsgrupp"),
+        on_delete=models.CASCADE,
+        related_name="meetings",
+    )
+    starts_at = models.DateTimeField(_("börjar"))
+    ends_at = models.DateTimeField(_("slutar"))
+    place = models.CharField(_("plats"), max_length=200, blank=True)
+    video_link = models.URLField(_("videolänk"), blank=True)
+    agenda = models.TextField(_("dagordning"), blank=True)
+    minutes = models.TextField(_("minnesanteckningar"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skapad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("möte")
+        verbose_name_plural = _("möten")
+        ordering = ["-starts_at"]
+        indexes = [models.Index(fields=["group", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="meeting_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        local = timezone.localtime(self.starts_at)
+        return f"{self.group} {local:%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError(
+                {"ends_at": _("Mötet måste sluta efter att det har börjat.")}
+            )
+
+
+class Decision(models.Model):
+    """A decision taken by a group, and how it is to be followed up."""
+
+    class FollowUp(models.TextChoices):
+        INFORMATION = "information", _("Information")
+        FURTHER_DECISION = "further_decision", _("Vidare beslut")
+        ACTION = "action", _("Åtgärd")
+
+    group = models.ForeignKey(
+        "municipalities.WorkingGroup",
+        verbose_name=_("arbetsgrupp"),
+        on_delete=models.CASCADE,
+        related_name="decisions",
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("möte"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    decided_on = models.DateField(_("beslutsdatum"), default=timezone.localdate)
+    text = models.TextField(_("beslut"))
+    follow_up = models.CharField(
+        _("uppföljning"),
+        max_length=20,
+        choices=FollowUp.choices,
+        default=FollowUp.INFORMATION,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skapad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ["-decided_on", "-id"]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class Action(models.Model):
+    """Something a group has agreed to do: what, who, by when, how it went."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Ej påbörjad")
+        IN_PROGRESS = "in_progress", _("Pågår")
+        DONE = "done", _("Klar")
+
+    group = models.ForeignKey(
+        "municipalities.WorkingGroup",
+        verbose_name=_("arbetsgrupp"),
+        on_delete=models.CASCADE,
+        related_name="actions",
+    )
+    decision = models.ForeignKey(
+        Decision,
+        verbose_name=_("beslut"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+    )
+    what = models.TextField(_("åtgärd"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ansvarig"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordination_actions",
+    )
+    due_date = models.DateField(_("klart senast"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    report_back = models.TextField(_("återkoppling"), blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("åtgärd")
+        verbose_name_plural = _("åtgärder")
+        ordering = ["status", "due_date", "id"]
+        indexes = [models.Index(fields=["group", "status"])]
+
+    def __str__(self):
+        return self.what[:60]
+
+
+class ProgressEntryQuerySet(models.QuerySet):
+    def visible_to(self, user, now=None):
+        """The only door to entries: what `user` may see at `now`.
+
+        Mirrors `municipalities.policies.can_view_entry`, which judges one
+        entry; tests hold the two to the same table.
+        """
+        now = now or timezone.now()
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        own = Q(pk__in=[])
+        if user.municipality_id:
+            own = Q(municipality_id=user.municipality_id)
+        elif user.organisation_id:
+            own = Q(organisation_id=user.organisation_id)
+        released = Q(release_at__lte=now)
+        shared = Q(sharing_level__in=[SharingLevel.OPEN, SharingLevel.MANDATE]) | Q(
+            sharing_level=SharingLevel.GROUP, group_id__in=member_group_ids(user)
+        )
+        return self.filter(own | (released & shared))
+
+
+class ProgressEntry(models.Model):
+    """A status report (lägesrapport): work done, never cases or individuals."""
+
+    group = models.ForeignKey(
+        "municipalities.WorkingGroup",
+        verbose_name=_("arbetsgrupp"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("kommun"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    organisation = models.ForeignKey(
+        "municipalities.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+    )
+    focus_area = models.ForeignKey(
+        "programme.FocusArea",
+        verbose_name=_("fokusområde"),
+        on_delete=models.PROTECT,
+        related_name="entries",
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    period_start = models.DateField(_("period från"))
+    period_end = models.DateField(_("period till"))
+    text = models.TextField(_("text"))
+    sharing_level = models.CharField(
+        _("delas med"),
+        max_length=10,
+        choices=SharingLevel.choices,
+        default=SharingLevel.GROUP,
+    )
+    release_at = models.DateTimeField(
+        _("synlig från"),
+        default=timezone.now,
+        help_text=_(
+            "Före den här tidpunkten ser bara din egen kommun eller "
+            "organisation och programstaben rapporten."
+        ),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("författare"),
+        on_delete=models.PROTECT,
+        related_name="progress_entries",
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+    objects = ProgressEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lägesrapport")
+        verbose_name_plural = _("lägesrapporter")
+        ordering = ["-period_end", "-created_at"]
+        indexes = [
+            models.Index(fields=["group", "release_at"]),
+            models.Index(fields=["municipality", "release_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(municipality__isnull=False, organisation__isnull=True)
+                    | Q(municipality__isnull=True, organisation__isnull=False)
+                ),
+                name="entry_one_of_municipality_or_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="entry_period_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("samordning:entry-detail", kwargs={"pk": self.pk})
+
+    @property
+    def unit(self):
+        return self.municipality or self.organisation
+
+
+class EntryAttachment(models.Model):
+    """A file attached to an entry; served only through an access-checked view."""
+
+    entry = models.ForeignKey(
+        ProgressEntry,
+        verbose_name=_("lägesrapport"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(
+        _("fil"),
+        upload_to=UploadPath("attachments"),
+        storage=private_storage,
+        max_length=200,
+    )
+    original_name = models.CharField(_("filnamn"), max_length=150)
+    content_type = models.CharField(_("filtyp"), max_length=100)
+    size = models.PositiveBigIntegerField(_("storlek i byte"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppladdad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("samordning:attachment", kwargs={"pk": self.pk})
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """The secret in a member's calendar link for a group; replace to revoke."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    group = models.ForeignKey(
+        "municipalities.WorkingGroup", on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kalenderlänk")
+        verbose_name_plural = _("kalenderlänkar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "group"], name="calendar_token_unique_user_group"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.group}"

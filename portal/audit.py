@@ -1,0 +1,43 @@
+"""Recording what happens to non-public information.
+
+`audit_record` writes in autocommit, outside any transaction the caller
+opens later, so an event survives when the rest of the request fails. Call it
+before rendering a read, and after the transaction of a write has committed.
+"""
+
+import logging
+
+from portal.models import AuditEvent
+
+logger = logging.getLogger("portal.audit")
+
+
+def client_address(request):
+    """The client address as axes/ipware sees it (proxy-aware when configured)."""
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+def audit_record(request, action, obj=None, *, object_type="", object_id=""):
+    user = request.user if request.user.is_authenticated else None
+    if obj is not None:
+        object_type = obj._meta.label
+        object_id = str(obj.pk)
+    event = AuditEvent.objects.create(
+        actor=user,
+        actor_email=user.email if user else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        path=request.path[:300],
+        ip_address=client_address(request),
+    )
+    logger.info(
+        "audit action=%s type=%s id=%s actor=%s",
+        action,
+        object_type,
+        object_id,
+        user.pk if user else None,
+    )
+    return event
