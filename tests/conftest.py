@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from tests import factories
+from tests.samordning.conftest import private_media, world  # noqa: F401
 
 
 @pytest.fixture(autouse=True)

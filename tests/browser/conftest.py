@@ -150,12 +150,13 @@ def visit(page, portal_server, transactional_db):
 
 @pytest.fixture
 def login(page, portal_server):
-    """Sign in through the real admin login form."""
+    """Sign in through the portal's real login form."""
 
     def _login(user, password):
-        page.goto(portal_server + "/admin/login/")
+        page.goto(portal_server + "/logga-in/")
         page.fill("input[name=username]", user.email)
         page.fill("input[name=password]", password)
         page.click("input[type=submit]")
+        page.wait_for_load_state()
 
     return _login

@@ -50,10 +50,16 @@ def test_admin_pages_answer_editor_by_permission(editor_client, page):
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["changelist", "add"])
 def test_admin_pages_answer_superuser(admin_client, page):
-    # Task results are written by the worker and audit events by the app;
-    # nobody adds them by hand.
+    # Task results, audit events and login records are written by the
+    # application; nobody adds them by hand.
     read_only = (
-        {"django_tasks_database.dbtaskresult", "portal.auditevent"}
+        {
+            "django_tasks_database.dbtaskresult",
+            "portal.auditevent",
+            "axes.accessattempt",
+            "axes.accessfailurelog",
+            "axes.accesslog",
+        }
         if page == "add"
         else set()
     )

@@ -1,0 +1,74 @@
+"""The coordination area in Chromium: axe-core and CSP on its main pages."""
+
+import pytest
+
+from programme.demo import DEMO_PASSWORD, load_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture
+def demo(transactional_db, settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    load_demo(with_logins=True)
+
+
+def test_login_page_passes_axe(visit, demo):
+    visit("/logga-in/")
+
+
+def test_login_error_state_passes_axe(visit, page, demo):
+    visit("/logga-in/")
+    page.fill("input[name=username]", "kommun@example.se")
+    page.fill("input[name=password]", "fel-losenord-igen")
+    page.click("input[type=submit]")
+
+    assert "E-postadressen eller lösenordet är fel" in page.content()
+    from tests.browser.conftest import run_axe
+
+    assert run_axe(page) == []
+
+
+def test_group_page_and_entry_form_with_errors_pass_axe(visit, page, login, demo):
+    from portal.models import User
+
+    login(User.objects.get(email="kommun@example.se"), DEMO_PASSWORD)
+    assert page.url.endswith("/samordning/")
+    visit("/samordning/")
+    visit("/samordning/grupper/operativ-arbetsgrupp/")
+    visit("/samordning/lagesrapporter/")
+    visit("/samordning/lagesrapporter/ny/")
+
+    page.select_option("#id_group", label="Operativ arbetsgrupp")
+    page.select_option("#id_focus_area", label="Stöd till avhoppare")
+    page.fill("#id_title", "Utbildningsdag")
+    page.fill("#id_period_start", "2022-05-01")
+    page.fill("#id_period_end", "2022-05-31")
+    page.fill("#id_text", "Vi träffade 811218-9876 under dagen.")
+    page.click("input[type=submit]")
+
+    assert page.locator("#id_title").input_value() == "Utbildningsdag"
+    assert page.get_by_text("ser ut som ett personnummer").count() == 1
+    from tests.browser.conftest import run_axe
+
+    assert run_axe(page) == []
+    assert page.evaluate("window.__cspViolations") == []
+
+
+def test_entry_can_be_created_without_javascript(nojs_context, portal_server, demo):
+    page = nojs_context.new_page()
+    page.goto(portal_server + "/logga-in/")
+    page.fill("input[name=username]", "kommun@example.se")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("input[type=submit]")
+    page.goto(portal_server + "/samordning/lagesrapporter/ny/")
+
+    page.select_option("#id_group", label="Operativ arbetsgrupp")
+    page.select_option("#id_focus_area", label="Stöd till avhoppare")
+    page.fill("#id_title", "Samverkansmöte med skolan")
+    page.fill("#id_period_start", "2022-05-01")
+    page.fill("#id_period_end", "2022-05-31")
+    page.fill("#id_text", "Tre samverkansmöten hölls under månaden.")
+    page.click("input[type=submit]")
+
+    assert page.locator("h1").inner_text() == "Samverkansmöte med skolan"

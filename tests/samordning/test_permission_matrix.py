@@ -1,0 +1,159 @@
+"""Roles × sharing levels × release × actions, through the real URLs.
+
+The expected answers are written out here from the sharing rules, not
+computed by the policy module under test.
+"""
+
+from django.test import Client
+
+from tests.samordning.conftest import PAST
+
+LEVELS = ["open", "mandate", "group", "own"]
+ROLES = ["anonymous", "rep_a", "rep_b", "partner", "chair", "staff", "deactivated"]
+
+# Which (level, released?) entries each role may VIEW. Entries are written by
+# rep_a for municipality A in group "operativ", where partner and chair are
+# members and rep_b is not.
+EVERYTHING = {(level, state) for level in LEVELS for state in ("released", "embargoed")}
+VIEW = {
+    "anonymous": set(),
+    "deactivated": set(),
+    "rep_a": EVERYTHING,  # own municipality, before and after release
+    "staff": EVERYTHING,
+    "rep_b": {("open", "released"), ("mandate", "released")},
+    "partner": {("open", "released"), ("mandate", "released"), ("group", "released")},
+    "chair": {("open", "released"), ("mandate", "released"), ("group", "released")},
+}
+# Who may EDIT and DELETE: the author (in their own municipality) and staff.
+EDIT = {"rep_a": EVERYTHING, "staff": EVERYTHING}
+
+ACTIONS = {
+    "view": lambda entry: entry.get_absolute_url(),
+    "edit": lambda entry: entry.get_absolute_url() + "andra/",
+    "delete": lambda entry: entry.get_absolute_url() + "ta-bort/",
+    "download": lambda entry: entry.attachments.get().get_absolute_url(),
+    "history": lambda entry: entry.get_absolute_url() + "historik/",
+}
+
+
+def expected_status(role, action, key):
+    if role in ("anonymous", "deactivated"):
+        return 302  # to the login page
+    may_view = key in VIEW[role]
+    if action in ("edit", "delete"):
+        if key in EDIT.get(role, set()):
+            return 200
+        return 403 if may_view else 404
+    return 200 if may_view else 404
+
+
+def client_for(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    return client
+
+
+def test_permission_matrix_has_no_wrong_answer(world, entries):
+    wrong = []
+    checked = 0
+    for role in ROLES:
+        client = client_for(world, role)
+        for key, entry in entries.items():
+            for action, url_of in ACTIONS.items():
+                response = client.get(url_of(entry))
+                response.close()  # downloads stream an open file
+                expected = expected_status(role, action, key)
+                checked += 1
+                if response.status_code != expected:
+                    wrong.append((role, key, action, response.status_code, expected))
+                if expected == 302:
+                    assert response.url.startswith("/logga-in/")
+    assert checked == len(ROLES) * 8 * len(ACTIONS)
+    assert wrong == []
+
+
+def test_author_can_delete_and_others_cannot(world, entries):
+    entry = entries[("mandate", "released")]
+    url = entry.get_absolute_url() + "ta-bort/"
+
+    assert client_for(world, "rep_b").post(url).status_code == 403
+    assert client_for(world, "partner").post(url).status_code == 403
+    response = client_for(world, "rep_a").post(url)
+
+    assert response.status_code == 302
+    assert not type(entry).objects.filter(pk=entry.pk).exists()
+
+
+def test_anonymous_cannot_reach_any_internal_page(world, entries):
+    client = Client()
+    for url in [
+        "/samordning/",
+        "/samordning/grupper/operativ/",
+        "/samordning/lagesrapporter/",
+        "/samordning/lagesrapporter/ny/",
+        "/samordning/lagesrapporter/flode/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.url.startswith("/logga-in/")
+
+
+def test_group_page_is_for_members_and_staff_only(world):
+    url = "/samordning/grupper/operativ/"
+
+    assert client_for(world, "partner").get(url).status_code == 200
+    assert client_for(world, "chair").get(url).status_code == 200
+    assert client_for(world, "staff").get(url).status_code == 200
+    assert client_for(world, "rep_b").get(url).status_code == 404
+
+
+def test_only_chair_and_staff_manage_meetings(world):
+    url = "/samordning/grupper/operativ/moten/nytt/"
+    data = {"starts_at": "2024-05-02T09:00", "ends_at": "2024-05-02T10:00"}
+
+    assert client_for(world, "rep_a").get(url).status_code == 403
+    assert client_for(world, "partner").post(url, data).status_code == 403
+    assert client_for(world, "rep_b").get(url).status_code == 404
+    assert client_for(world, "chair").post(url, data).status_code == 302
+    assert client_for(world, "staff").post(url, data).status_code == 302
+    assert world["group"].meetings.count() == 2
+
+
+def test_members_add_decisions_and_actions(world):
+    partner = client_for(world, "partner")
+
+    decision = partner.post(
+        "/samordning/grupper/operativ/beslut/nytt/",
+        {
+            "decided_on": "2024-05-02",
+            "text": "Vi startar en utbildning.",
+            "follow_up": "action",
+        },
+    )
+    action = partner.post(
+        "/samordning/grupper/operativ/atgarder/ny/",
+        {
+            "what": "Boka lokal",
+            "owner": world["users"]["chair"].pk,
+            "due_date": "2024-06-01",
+            "status": "open",
+        },
+    )
+    outsider = client_for(world, "rep_b").post(
+        "/samordning/grupper/operativ/atgarder/ny/", {"what": "x", "status": "open"}
+    )
+
+    assert (decision.status_code, action.status_code) == (302, 302)
+    assert outsider.status_code == 404
+    assert world["group"].actions.get().owner == world["users"]["chair"]
+
+
+def test_policy_denies_unknown_action(world, entries):
+    from municipalities.policies import can
+
+    entry = entries[("open", "released")]
+
+    assert can(world["users"]["staff"], "publish", entry) is False
+    assert can(world["users"]["staff"], "view", entry) is True
+    assert entry.release_at == PAST
