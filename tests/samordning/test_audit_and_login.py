@@ -11,7 +11,7 @@ from municipalities.models import SharingLevel
 from portal.models import AuditEvent
 from tests import factories
 from tests.samordning.conftest import PAST, make_entry
-from tests.samordning.test_permission_matrix import client_for
+from tests.samordning.test_permission_matrix import client_for, drain
 
 
 def test_viewing_an_entry_is_audited(world, entries):
@@ -31,7 +31,7 @@ def test_download_and_create_are_audited(world, entries):
     entry = entries[("mandate", "released")]
     client = client_for(world, "rep_b")
 
-    client.get(entry.attachments.get().get_absolute_url()).close()
+    drain(client.get(entry.attachments.get().get_absolute_url()))
 
     assert AuditEvent.objects.filter(action="download").count() == 1
 
