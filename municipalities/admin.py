@@ -5,6 +5,7 @@ from municipalities.models import (
     Action,
     Decision,
     FocusAreaStatus,
+    IndicatorReport,
     Meeting,
     Membership,
     Municipality,
@@ -65,12 +66,18 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocusAreaStatus)
-class FocusAreaStatusAdmin(admin.ModelAdmin):
-    list_display = ["municipality", "focus_area", "stage", "is_public", "updated_at"]
-    list_filter = ["stage", "is_public", "focus_area", "municipality"]
+class FocusAreaStatusAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "municipality",
+        "focus_area",
+        "stage",
+        "sharing_level",
+        "updated_at",
+    ]
+    list_filter = ["stage", "sharing_level", "focus_area", "municipality"]
     search_fields = ["municipality__name", "comment"]
     list_select_related = ["municipality", "focus_area"]
-    list_editable = ["stage", "is_public"]
+    list_editable = ["stage", "sharing_level"]
     autocomplete_fields = ["municipality", "focus_area"]
 
 
@@ -119,3 +126,12 @@ class ActionAdmin(SimpleHistoryAdmin):
     list_filter = ["group", "status"]
     search_fields = ["what", "report_back"]
     list_select_related = ["group", "owner"]
+
+
+@admin.register(IndicatorReport)
+class IndicatorReportAdmin(SimpleHistoryAdmin):
+    list_display = ["municipality", "period_kind", "period_start", "updated_at"]
+    list_filter = ["period_kind", "municipality"]
+    date_hierarchy = "period_start"
+    list_select_related = ["municipality"]
+    search_fields = ["municipality__name"]

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from municipalities import coordination_views as views
+from municipalities import reporting_views
 
 app_name = "samordning"
 
@@ -52,4 +53,29 @@ urlpatterns = [
         "lagesrapporter/<int:pk>/historik/", views.entry_history, name="entry-history"
     ),
     path("bilagor/<int:pk>/", views.attachment_download, name="attachment"),
+    path("lage/", reporting_views.status_list, name="status-list"),
+    path(
+        "lage/<slug:municipality>/<slug:focus_area>/",
+        reporting_views.status_edit,
+        name="status-edit",
+    ),
+    path("indikatorer/", reporting_views.indicator_list, name="indicators"),
+    path(
+        "indikatorer/rapportera/", reporting_views.indicator_form, name="indicator-form"
+    ),
+    path("jamforelse/", reporting_views.comparison, name="comparison"),
+    path("rapport/", reporting_views.report, name="report"),
+    path(
+        "export/lagesrapporter.csv",
+        reporting_views.export_entries_csv,
+        name="export-entries",
+    ),
+    path(
+        "export/lage.csv", reporting_views.export_statuses_csv, name="export-statuses"
+    ),
+    path(
+        "export/indikatorer.csv",
+        reporting_views.export_indicators_csv,
+        name="export-indicators",
+    ),
 ]

@@ -86,16 +86,59 @@ def _visible_entries(user):
 
 @area_access
 def dashboard(request):
+    from municipalities.models import Action, FocusAreaStatus
+    from programme.models import FocusArea, Mandate
+
     user = request.user
+    today = timezone.localdate()
+    group_ids = member_group_ids(user)
     groups = (
         WorkingGroup.objects.all()
         if user.is_staff
-        else WorkingGroup.objects.filter(pk__in=member_group_ids(user))
+        else WorkingGroup.objects.filter(pk__in=group_ids)
     )
+    mandate = Mandate.objects.prefetch_related("milestones").first()
+    milestones = [
+        (
+            milestone,
+            "done"
+            if milestone.done_date
+            else "late"
+            if milestone.is_late(today)
+            else "upcoming",
+        )
+        for milestone in (mandate.milestones.all() if mandate else [])
+    ]
+    open_actions = (
+        Action.objects.exclude(status=Action.Status.DONE)
+        .filter(Q(owner=user) | Q(group_id__in=group_ids))
+        .select_related("group", "owner")
+        .order_by("due_date")[:20]
+    )
+    my_statuses = []
+    if user.municipality_id:
+        existing = {
+            s.focus_area_id: s
+            for s in FocusAreaStatus.objects.filter(
+                municipality_id=user.municipality_id
+            )
+        }
+        my_statuses = [
+            {
+                "area": area,
+                "status": existing.get(area.pk),
+                "stale": existing.get(area.pk) is None
+                or existing[area.pk].is_stale(today, settings.STATUS_STALE_DAYS),
+            }
+            for area in FocusArea.objects.all()
+        ]
     return render(
         request,
         "samordning/dashboard.html",
         {
+            "mandate": mandate,
+            "month_number": mandate.month_number(today) if mandate else None,
+            "milestones": milestones,
             "groups": groups,
             "entries": _visible_entries(user)[:10],
             "upcoming_meetings": Meeting.objects.filter(
@@ -103,6 +146,10 @@ def dashboard(request):
             )
             .select_related("group")
             .order_by("starts_at")[:5],
+            "open_actions": open_actions,
+            "my_statuses": my_statuses,
+            "stale_days": settings.STATUS_STALE_DAYS,
+            "today": today,
             "breadcrumbs": [(_("Samordning"), "")],
         },
     )

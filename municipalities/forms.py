@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from municipalities.models import (
     Action,
     Decision,
+    FocusAreaStatus,
+    IndicatorReport,
     Meeting,
     Membership,
     Municipality,
@@ -318,3 +320,68 @@ class ActionForm(GuardedModelForm):
         self.fields["owner"].queryset = User.objects.filter(
             pk__in=Membership.objects.active().filter(group=group).values("user_id")
         )
+
+
+class StatusForm(GuardedModelForm):
+    class Meta:
+        model = FocusAreaStatus
+        fields = ["stage", "comment", "sharing_level"]
+
+
+class IndicatorForm(GuardedModelForm):
+    """Whole, non-negative numbers only; Django refuses decimals and text."""
+
+    class Meta:
+        model = IndicatorReport
+        fields = ["period_kind", "period_start", *IndicatorReport.INDICATORS]
+        widgets = {"period_start": DateInput()}
+
+    def __init__(self, *args, user, municipality_choices=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        for name in IndicatorReport.INDICATORS:
+            field = self.fields[name]
+            field.min_value = 0
+            field.widget.attrs.update({"min": 0, "step": 1, "inputmode": "numeric"})
+            field.error_messages["invalid"] = _("Ange ett heltal, 0 eller större.")
+            field.error_messages["min_value"] = _("Ange ett heltal, 0 eller större.")
+        if municipality_choices is not None:
+            self.fields["municipality"] = forms.ModelChoiceField(
+                label=_("Kommun"), queryset=municipality_choices
+            )
+            self.order_fields(["municipality"])
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(label=_("Från"), widget=DateInput())
+    end = forms.DateField(label=_("Till"), widget=DateInput())
+    focus_area = forms.ModelChoiceField(
+        label=_("Fokusområde"),
+        queryset=None,
+        required=False,
+        empty_label=_("Alla fokusområden"),
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Kommuner"),
+        queryset=Municipality.objects.participating(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Välj inga för att ta med alla kommuner."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from programme.models import FocusArea
+
+        super().__init__(*args, **kwargs)
+        self.fields["focus_area"].queryset = FocusArea.objects.all()
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("submit", _("Skapa rapporten (PDF)")))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("Slutdatum kan inte vara före startdatum."))
+        if start and end and (end - start).days > 3 * 366:
+            self.add_error("end", _("En rapport kan omfatta högst tre år."))
+        return cleaned

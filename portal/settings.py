@@ -157,6 +157,8 @@ SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+# The dashboard warns when a municipality's status is older than this.
+STATUS_STALE_DAYS = env.int("STATUS_STALE_DAYS", default=90)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

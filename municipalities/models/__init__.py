@@ -12,6 +12,7 @@ from municipalities.models.coordination import (
 )
 from municipalities.models.core import (
     FocusAreaStatus,
+    IndicatorReport,
     Membership,
     Municipality,
     Organisation,
@@ -25,6 +26,7 @@ __all__ = [
     "Decision",
     "EntryAttachment",
     "FocusAreaStatus",
+    "IndicatorReport",
     "Meeting",
     "Membership",
     "Municipality",

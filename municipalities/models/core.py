@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.validators import normalise_orgnr, validate_kommunkod, validate_orgnr
 
@@ -249,11 +250,30 @@ class Stage(models.TextChoices):
 
 class FocusAreaStatusQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_public=True, municipality__participates=True)
+        """Only stages shared as Öppen reach the public municipality pages."""
+        from municipalities.models.coordination import SharingLevel
+
+        return self.filter(
+            sharing_level=SharingLevel.OPEN, municipality__participates=True
+        )
+
+    def visible_to(self, user):
+        """Staff see all; others their own municipality's and what is shared
+        with everyone signed in (Öppen, Uppdraget)."""
+        from municipalities.models.coordination import SharingLevel
+
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        shared = Q(sharing_level__in=[SharingLevel.OPEN, SharingLevel.MANDATE])
+        if user.municipality_id:
+            shared |= Q(municipality_id=user.municipality_id)
+        return self.filter(shared)
 
 
 class FocusAreaStatus(models.Model):
-    """A municipality's current stage in one focus area."""
+    """A municipality's current stage in one focus area, with its history."""
 
     municipality = models.ForeignKey(
         Municipality,
@@ -276,15 +296,30 @@ class FocusAreaStatus(models.Model):
         blank=True,
         help_text=_("En kort mening om läget. Skriv aldrig om enskilda personer."),
     )
-    is_public = models.BooleanField(
-        _("visas på webbplatsen"),
-        default=False,
+    sharing_level = models.CharField(
+        _("delas med"),
+        max_length=10,
+        choices=[
+            ("open", _("Öppen – visas på webbplatsen")),
+            ("mandate", _("Uppdraget – alla inloggade")),
+            ("own", _("Egen kommun – egen kommun och programstaben")),
+        ],
+        default="own",
         help_text=_(
-            "Bara läget för markerade rader visas på de publika kommunsidorna."
+            "Bara läget som delas som Öppen visas på de publika kommunsidorna."
         ),
     )
     updated_at = models.DateTimeField(_("senast uppdaterad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppdaterad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
+    history = HistoricalRecords()
     objects = FocusAreaStatusQuerySet.as_manager()
 
     class Meta:
@@ -300,3 +335,106 @@ class FocusAreaStatus(models.Model):
 
     def __str__(self):
         return f"{self.municipality}: {self.focus_area} – {self.get_stage_display()}"
+
+    def is_stale(self, today, days):
+        return (today - timezone.localtime(self.updated_at).date()).days > days
+
+
+class IndicatorReport(models.Model):
+    """Aggregate counts for one municipality and period. Never individuals."""
+
+    class PeriodKind(models.TextChoices):
+        MONTH = "month", _("Månad")
+        QUARTER = "quarter", _("Kvartal")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommun"),
+        on_delete=models.CASCADE,
+        related_name="indicator_reports",
+    )
+    period_kind = models.CharField(
+        _("periodtyp"), max_length=10, choices=PeriodKind.choices
+    )
+    period_start = models.DateField(
+        _("periodens första dag"),
+        help_text=_("Den första dagen i månaden eller kvartalet."),
+    )
+    inquiries = models.PositiveIntegerField(_("förfrågningar om avhopp"))
+    cases_opened = models.PositiveIntegerField(_("inledda avhopparärenden"))
+    cases_with_intervention = models.PositiveIntegerField(
+        _("ärenden som ledde till insats")
+    )
+    prevention_activities = models.PositiveIntegerField(_("förebyggande aktiviteter"))
+    people_reached = models.PositiveIntegerField(
+        _("personer som nåtts av förebyggande aktiviteter")
+    )
+    updated_at = models.DateTimeField(_("senast uppdaterad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppdaterad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    INDICATORS = [
+        "inquiries",
+        "cases_opened",
+        "cases_with_intervention",
+        "prevention_activities",
+        "people_reached",
+    ]
+
+    class Meta:
+        verbose_name = _("indikatorrapport")
+        verbose_name_plural = _("indikatorrapporter")
+        ordering = ["-period_start", "municipality"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "period_kind", "period_start"],
+                name="indicator_report_unique_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(cases_with_intervention__lte=F("cases_opened")),
+                name="indicator_interventions_within_cases",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.period_start:%Y-%m} ({self.period_kind})"
+
+    def clean(self):
+        if self.period_start and (
+            self.period_start.day != 1
+            or (
+                self.period_kind == self.PeriodKind.QUARTER
+                and self.period_start.month not in (1, 4, 7, 10)
+            )
+        ):
+            raise ValidationError(
+                {
+                    "period_start": _(
+                        "Ange periodens första dag: den första i "
+                        "månaden, eller för kvartal 1 januari, 1 "
+                        "april, 1 juli eller 1 oktober."
+                    )
+                }
+            )
+        if (
+            self.cases_with_intervention is not None
+            and self.cases_opened is not None
+            and self.cases_with_intervention > self.cases_opened
+        ):
+            raise ValidationError(
+                {
+                    "cases_with_intervention": _(
+                        "Antalet ärenden med insats kan inte "
+                        "vara större än antalet inledda "
+                        "ärenden."
+                    )
+                }
+            )

@@ -50,7 +50,7 @@ def demo_site(transactional_db):
             focus_area=area,
             stage=Stage.PLANNING,
             comment="Planering pågår",
-            is_public=True,
+            sharing_level="open",
         )
     buffer = io.BytesIO()
     Image.new("RGB", (40, 30), "navy").save(buffer, "PNG")

@@ -72,3 +72,48 @@ def test_entry_can_be_created_without_javascript(nojs_context, portal_server, de
     page.click("input[type=submit]")
 
     assert page.locator("h1").inner_text() == "Samverkansmöte med skolan"
+
+
+def test_reporting_pages_pass_axe(visit, page, login, demo):
+    import datetime
+
+    from municipalities.models import IndicatorReport, Municipality
+    from portal.models import User
+
+    for index, town in enumerate(Municipality.objects.all()):
+        IndicatorReport.objects.create(
+            municipality=town,
+            period_kind="month",
+            period_start=datetime.date(2022, 10, 1),
+            inquiries=index,
+            cases_opened=index,
+            cases_with_intervention=0,
+            prevention_activities=3,
+            people_reached=40,
+        )
+    login(User.objects.get(email="kommun@example.se"), DEMO_PASSWORD)
+
+    visit("/samordning/")
+    visit("/samordning/lage/")
+    visit("/samordning/lage/jarfalla/stod-till-avhoppare/")
+    visit("/samordning/indikatorer/")
+    visit("/samordning/jamforelse/?start=2022-01-01&end=2022-12-31")
+    visit("/samordning/rapport/")
+    visit("/samordning/indikatorer/rapportera/")
+
+    page.fill("#id_period_start", "2022-10-01")
+    for name, value in [
+        ("inquiries", "1.5"),
+        ("cases_opened", "2"),
+        ("cases_with_intervention", "1"),
+        ("prevention_activities", "1"),
+        ("people_reached", "10"),
+    ]:
+        page.fill(f"#id_{name}", value)
+    page.evaluate("document.querySelector('main form').noValidate = true")
+    page.click("input[type=submit]")
+
+    assert page.get_by_text("Ange ett heltal, 0 eller större.").count() == 1
+    from tests.browser.conftest import run_axe
+
+    assert run_axe(page) == []

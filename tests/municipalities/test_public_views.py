@@ -11,14 +11,17 @@ def setup(db):
     shown = factories.MunicipalityFactory(name="Järfälla", slug="jarfalla")
     hidden = factories.MunicipalityFactory(name="Solna", slug="solna")
     FocusAreaStatus.objects.create(
-        municipality=shown, focus_area=area, stage=Stage.IMPLEMENTING, is_public=True
+        municipality=shown,
+        focus_area=area,
+        stage=Stage.IMPLEMENTING,
+        sharing_level="open",
     )
     FocusAreaStatus.objects.create(
         municipality=hidden,
         focus_area=area,
         stage=Stage.FOLLOW_UP,
         comment="internmarkor",
-        is_public=False,
+        sharing_level="own",
     )
     factories.MunicipalityFactory(
         name="Deltar ej", slug="deltar-ej", participates=False

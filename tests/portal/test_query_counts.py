@@ -57,7 +57,7 @@ def grow(world, n):
         world["group"].municipalities.add(municipality)
         for area in areas:
             FocusAreaStatus.objects.create(
-                municipality=municipality, focus_area=area, is_public=True
+                municipality=municipality, focus_area=area, sharing_level="open"
             )
         factories.MilestoneFactory(mandate=world["mandate"], focus_area=areas[0])
         world["mandate"].staff.add(factories.PersonFactory())

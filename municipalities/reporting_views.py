@@ -1,0 +1,386 @@
+"""Status, indicators, exports, the PDF report and the comparison view."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from municipalities import policies, reporting
+from municipalities.coordination_views import area_access
+from municipalities.forms import IndicatorForm, ReportForm, StatusForm
+from municipalities.models import (
+    FocusAreaStatus,
+    IndicatorReport,
+    Municipality,
+    ProgressEntry,
+    WorkingGroup,
+)
+from municipalities.models.coordination import member_group_ids
+from portal.audit import audit_record
+from portal.csvexport import csv_response
+from portal.models import AuditEvent
+from portal.pdf import render_pdf
+from programme.models import FocusArea
+
+
+def _may_set_status(user, municipality):
+    return policies.is_staff(user) or (
+        policies.is_active_user(user) and user.municipality_id == municipality.pk
+    )
+
+
+def _crumbs(*items):
+    return [(_("Samordning"), reverse("samordning:dashboard")), *items]
+
+
+@area_access
+def status_list(request):
+    user = request.user
+    if user.is_staff:
+        municipalities = Municipality.objects.participating()
+    elif user.municipality_id:
+        municipalities = Municipality.objects.filter(pk=user.municipality_id)
+    else:
+        raise PermissionDenied
+    focus_areas = list(FocusArea.objects.all())
+    statuses = {
+        (s.municipality_id, s.focus_area_id): s
+        for s in FocusAreaStatus.objects.filter(municipality__in=municipalities)
+    }
+    rows = [
+        (m, [(area, statuses.get((m.pk, area.pk))) for area in focus_areas])
+        for m in municipalities
+    ]
+    return render(
+        request,
+        "samordning/status_list.html",
+        {"rows": rows, "breadcrumbs": _crumbs((_("Läge per fokusområde"), ""))},
+    )
+
+
+@area_access
+def status_edit(request, municipality, focus_area):
+    municipality = get_object_or_404(Municipality, slug=municipality)
+    area = get_object_or_404(FocusArea, slug=focus_area)
+    if not _may_set_status(request.user, municipality):
+        raise PermissionDenied
+    status = FocusAreaStatus.objects.filter(
+        municipality=municipality, focus_area=area
+    ).first() or FocusAreaStatus(municipality=municipality, focus_area=area)
+    form = StatusForm(request.POST or None, instance=status, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            status = form.save(commit=False)
+            status.updated_by = request.user
+            status.save()
+        audit_record(request, AuditEvent.Action.UPDATE, status)
+        return redirect("samordning:status-list")
+    history = status.history.select_related("history_user")[:20] if status.pk else []
+    return render(
+        request,
+        "samordning/status_form.html",
+        {
+            "form": form,
+            "municipality": municipality,
+            "area": area,
+            "history": history,
+            "breadcrumbs": _crumbs(
+                (_("Läge per fokusområde"), reverse("samordning:status-list")),
+                (f"{municipality.name}: {area.title}", ""),
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _period_choices():
+    return list(
+        IndicatorReport.objects.order_by("-period_start")
+        .values_list("period_start", flat=True)
+        .distinct()[:36]
+    )
+
+
+@area_access
+def indicator_list(request):
+    user = request.user
+    periods = _period_choices()
+    chosen = request.GET.get("period", "")
+    try:
+        period = datetime.date.fromisoformat(chosen) if chosen else None
+    except ValueError:
+        period = None
+    if period is None and periods:
+        period = periods[0]
+    municipalities = list(Municipality.objects.participating())
+    reports = IndicatorReport.objects.filter(period_start=period) if period else []
+    rows, totals, _table = reporting.indicator_table(user, municipalities, reports)
+    if period:
+        audit_record(
+            request,
+            AuditEvent.Action.VIEW,
+            object_type=IndicatorReport._meta.label,
+            object_id=period.isoformat(),
+        )
+    return render(
+        request,
+        "samordning/indicator_list.html",
+        {
+            "periods": periods,
+            "period": period,
+            "rows": rows,
+            "totals": totals,
+            "labels": list(reporting.INDICATOR_LABELS.values()),
+            "can_report": user.is_staff or bool(user.municipality_id),
+            "breadcrumbs": _crumbs((_("Indikatorer"), "")),
+        },
+    )
+
+
+@area_access
+def indicator_form(request):
+    user = request.user
+    if not (user.is_staff or user.municipality_id):
+        raise PermissionDenied
+    choices = Municipality.objects.participating() if user.is_staff else None
+    form = IndicatorForm(request.POST or None, user=user, municipality_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        municipality = form.cleaned_data.get("municipality") or user.municipality
+        values = {name: form.cleaned_data[name] for name in IndicatorReport.INDICATORS}
+        with transaction.atomic():
+            report, _created = IndicatorReport.objects.update_or_create(
+                municipality=municipality,
+                period_kind=form.cleaned_data["period_kind"],
+                period_start=form.cleaned_data["period_start"],
+                defaults={**values, "updated_by": user},
+            )
+        audit_record(request, AuditEvent.Action.UPDATE, report)
+        return redirect(
+            reverse("samordning:indicators") + f"?period={report.period_start}"
+        )
+    return render(
+        request,
+        "samordning/indicator_form.html",
+        {
+            "form": form,
+            "breadcrumbs": _crumbs(
+                (_("Indikatorer"), reverse("samordning:indicators")),
+                (_("Rapportera"), ""),
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _may_compare(user):
+    if policies.is_staff(user):
+        return True
+    return WorkingGroup.objects.filter(
+        pk__in=member_group_ids(user), kind=WorkingGroup.Kind.STRATEGIC
+    ).exists()
+
+
+def _report_period(request):
+    today = timezone.localdate()
+    start, end = reporting.default_period(today)
+    form = ReportForm(request.GET or None, initial={"start": start, "end": end})
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        return (
+            form,
+            data["start"],
+            data["end"],
+            data["focus_area"],
+            list(data["municipalities"]),
+        )
+    return form, start, end, None, None
+
+
+@area_access
+def comparison(request):
+    if not _may_compare(request.user):
+        raise PermissionDenied
+    form, start, end, _area, _municipalities = _report_period(request)
+    municipalities = list(Municipality.objects.participating())
+    focus_areas = list(FocusArea.objects.all())
+    visible = {
+        (s.municipality_id, s.focus_area_id): s
+        for s in FocusAreaStatus.objects.visible_to(request.user)
+    }
+    stage_rows = [
+        (m, [visible.get((m.pk, area.pk)) for area in focus_areas])
+        for m in municipalities
+    ]
+    rows, totals, _table = reporting.indicator_table(
+        request.user,
+        municipalities,
+        reporting.reports_between(start, end, municipalities),
+    )
+    audit_record(
+        request,
+        AuditEvent.Action.VIEW,
+        object_type="municipalities.Comparison",
+        object_id=f"{start}/{end}",
+    )
+    return render(
+        request,
+        "samordning/comparison.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "focus_areas": focus_areas,
+            "stage_rows": stage_rows,
+            "rows": rows,
+            "totals": totals,
+            "labels": list(reporting.INDICATOR_LABELS.values()),
+            "breadcrumbs": _crumbs((_("Jämförelse mellan kommunerna"), "")),
+        },
+    )
+
+
+@area_access
+def report(request):
+    form, start, end, area, municipalities = _report_period(request)
+    if not (form.is_bound and form.is_valid()):
+        return render(
+            request,
+            "samordning/report_form.html",
+            {"form": form, "breadcrumbs": _crumbs((_("Lägesrapport som PDF"), ""))},
+            status=400 if form.is_bound else 200,
+        )
+    from programme.models import Mandate
+
+    content = reporting.report_content(
+        request.user,
+        start=start,
+        end=end,
+        focus_area=area,
+        municipalities=municipalities or None,
+    )
+    mandate = Mandate.objects.prefetch_related("milestones").first()
+    generated_at = timezone.localtime()
+    html = render_to_string(
+        "samordning/report_pdf.html",
+        {
+            **content,
+            "mandate": mandate,
+            "start": start,
+            "end": end,
+            "area": area,
+            "generated_by": request.user,
+            "generated_at": generated_at,
+            "today": generated_at.date(),
+        },
+    )
+    audit_record(
+        request,
+        AuditEvent.Action.EXPORT,
+        object_type="municipalities.Report",
+        object_id=f"{start}/{end}",
+    )
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="lagesrapport-{start}-{end}.pdf"'
+    )
+    return response
+
+
+@area_access
+def export_entries_csv(request):
+    entries = ProgressEntry.objects.visible_to(request.user).select_related(
+        "group", "municipality", "organisation", "focus_area", "author"
+    )
+    audit_record(
+        request,
+        AuditEvent.Action.EXPORT,
+        object_type=ProgressEntry._meta.label,
+        object_id="csv",
+    )
+    return csv_response(
+        "lagesrapporter.csv",
+        [
+            _("Rubrik"),
+            _("Kommun eller organisation"),
+            _("Arbetsgrupp"),
+            _("Fokusområde"),
+            _("Period från"),
+            _("Period till"),
+            _("Delas med"),
+            _("Synlig från"),
+            _("Text"),
+        ],
+        (
+            [
+                entry.title,
+                str(entry.unit),
+                entry.group.name,
+                entry.focus_area.title,
+                entry.period_start.isoformat(),
+                entry.period_end.isoformat(),
+                entry.get_sharing_level_display(),
+                timezone.localtime(entry.release_at).strftime("%Y-%m-%d %H:%M"),
+                entry.text,
+            ]
+            for entry in entries
+        ),
+    )
+
+
+@area_access
+def export_statuses_csv(request):
+    statuses = FocusAreaStatus.objects.visible_to(request.user).select_related(
+        "municipality", "focus_area"
+    )
+    audit_record(
+        request,
+        AuditEvent.Action.EXPORT,
+        object_type=FocusAreaStatus._meta.label,
+        object_id="csv",
+    )
+    return csv_response(
+        "lage.csv",
+        [_("Kommun"), _("Fokusområde"), _("Skede"), _("Kommentar"), _("Uppdaterad")],
+        (
+            [
+                s.municipality.name,
+                s.focus_area.title,
+                s.get_stage_display(),
+                s.comment,
+                timezone.localtime(s.updated_at).strftime("%Y-%m-%d"),
+            ]
+            for s in statuses
+        ),
+    )
+
+
+@area_access
+def export_indicators_csv(request):
+    municipalities = list(Municipality.objects.participating())
+    periods = _period_choices()
+    rows = []
+    for period in sorted(periods):
+        table_rows, totals, _table = reporting.indicator_table(
+            request.user,
+            municipalities,
+            IndicatorReport.objects.filter(period_start=period),
+        )
+        rows += [[period.isoformat(), m.name, *cells] for m, cells in table_rows]
+        rows.append([period.isoformat(), _("Totalt"), *totals])
+    audit_record(
+        request,
+        AuditEvent.Action.EXPORT,
+        object_type=IndicatorReport._meta.label,
+        object_id="csv",
+    )
+    return csv_response(
+        "indikatorer.csv",
+        [_("Period"), _("Kommun"), *map(str, reporting.INDICATOR_LABELS.values())],
+        rows,
+    )

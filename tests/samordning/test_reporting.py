@@ -1,0 +1,367 @@
+"""Dashboard, status, indicators with suppression, CSV and the PDF report."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.utils import timezone
+from pypdf import PdfReader
+
+from municipalities.models import (
+    FocusAreaStatus,
+    IndicatorReport,
+    Membership,
+    SharingLevel,
+    WorkingGroup,
+)
+from tests import factories
+from tests.samordning.conftest import PAST, make_entry
+from tests.samordning.test_permission_matrix import client_for
+
+OCTOBER = datetime.date(2022, 10, 1)
+
+
+def report(municipality, period=OCTOBER, **values):
+    defaults = dict.fromkeys(IndicatorReport.INDICATORS, 0)
+    defaults.update(values)
+    return IndicatorReport.objects.create(
+        municipality=municipality, period_kind="month", period_start=period, **defaults
+    )
+
+
+@pytest.fixture
+def counts(world):
+    """A has 12 inquiries and 8 cases; B has 3 cases; C 9 cases."""
+    town_c = factories.MunicipalityFactory(name="Kommun Ö")
+    report(world["town_a"], inquiries=12, cases_opened=8, cases_with_intervention=3)
+    report(world["town_b"], inquiries=3, cases_opened=3, cases_with_intervention=1)
+    report(town_c, inquiries=9, cases_opened=9, cases_with_intervention=6)
+    return town_c
+
+
+def table_of(response):
+    return {
+        municipality.name: cells for municipality, cells in response.context["rows"]
+    }
+
+
+def test_representative_sees_own_exact_and_others_suppressed(world, counts):
+    response = client_for(world, "rep_a").get("/samordning/indikatorer/")
+
+    rows = table_of(response)
+    assert rows["Kommun A"][:3] == ["12", "8", "3"]
+    assert rows["Kommun B"][:3] == ["färre än 5", "färre än 5", "färre än 5"]
+    # Totals 24/20/10 are shown, so a second cell in each column is hidden
+    # (the smallest one the reader does not know: Kommun C's zero); total
+    # minus A minus Ö now gives only B and C together, never B alone.
+    assert response.context["totals"][:3] == ["24", "20", "10"]
+    assert rows["Kommun C"][:3] == ["–", "–", "–"]
+    assert rows["Kommun Ö"][:3] == ["9", "9", "6"]
+
+
+def test_staff_see_all_exact_counts(world, counts):
+    response = client_for(world, "staff").get("/samordning/indikatorer/")
+
+    rows = table_of(response)
+    assert rows["Kommun B"][:3] == ["3", "3", "1"]
+    assert rows["Kommun Ö"][:3] == ["9", "9", "6"]
+
+
+def test_partner_sees_every_small_count_suppressed(world, counts):
+    rows = table_of(client_for(world, "partner").get("/samordning/indikatorer/"))
+
+    assert rows["Kommun A"][2] == "färre än 5"
+    assert rows["Kommun A"][:2] == ["12", "8"]
+
+
+def test_indicator_csv_suppresses_like_the_page(world, counts):
+    response = client_for(world, "rep_b").get("/samordning/export/indikatorer.csv")
+
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(
+        csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    )
+    by_name = {row[1]: row[2:5] for row in rows[1:]}
+    assert by_name["Kommun B"] == ["3", "3", "1"]
+    assert by_name["Kommun A"] == ["12", "8", "färre än 5"]
+    # A's 3 interventions are small; with the total 10 shown, the reader's own
+    # 1 and Ö's 6 would give 3 back, so Kommun C's cell is hidden as well.
+    assert by_name["Kommun C"][2] == "–"
+    assert by_name["Kommun Ö"][2] == "6"
+    assert by_name["Totalt"][2] == "10"
+
+
+def test_indicator_form_refuses_non_whole_and_negative_numbers(world):
+    client = client_for(world, "rep_a")
+    data = {
+        "period_kind": "month",
+        "period_start": "2022-10-01",
+        "inquiries": "1.5",
+        "cases_opened": "-2",
+        "cases_with_intervention": "abc",
+        "prevention_activities": "4",
+        "people_reached": "40",
+    }
+
+    response = client.post("/samordning/indikatorer/rapportera/", data)
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    for name in ("inquiries", "cases_opened", "cases_with_intervention"):
+        assert errors[name] == ["Ange ett heltal, 0 eller större."]
+    assert response.context["form"]["people_reached"].value() == "40"
+    assert not IndicatorReport.objects.exists()
+
+
+def test_indicator_form_saves_for_own_municipality_only(world):
+    client = client_for(world, "rep_a")
+    data = {
+        "period_kind": "quarter",
+        "period_start": "2022-10-01",
+        "inquiries": "12",
+        "cases_opened": "8",
+        "cases_with_intervention": "8",
+        "prevention_activities": "4",
+        "people_reached": "40",
+        "municipality": world["town_b"].pk,
+    }
+
+    assert client.post("/samordning/indikatorer/rapportera/", data).status_code == 302
+    assert IndicatorReport.objects.get().municipality == world["town_a"]
+    assert (
+        client_for(world, "partner")
+        .get("/samordning/indikatorer/rapportera/")
+        .status_code
+        == 403
+    )
+
+
+def test_status_set_by_own_representative_with_history(world):
+    client = client_for(world, "rep_a")
+    url = f"/samordning/lage/{world['town_a'].slug}/{world['area'].slug}/"
+
+    client.post(url, {"stage": "mapping", "comment": "Start", "sharing_level": "own"})
+    client.post(url, {"stage": "planning", "comment": "", "sharing_level": "open"})
+    other = client_for(world, "rep_b").post(
+        url, {"stage": "follow_up", "sharing_level": "open"}
+    )
+
+    status = FocusAreaStatus.objects.get()
+    assert other.status_code == 403
+    assert (status.stage, status.updated_by) == ("planning", world["users"]["rep_a"])
+    assert [h.stage for h in status.history.order_by("history_date")] == [
+        "mapping",
+        "planning",
+    ]
+
+
+def test_only_open_status_reaches_public_pages(world, client):
+    FocusAreaStatus.objects.create(
+        municipality=world["town_a"],
+        focus_area=world["area"],
+        stage="implementing",
+        sharing_level=SharingLevel.MANDATE,
+    )
+    body = client.get("/kommuner/").content.decode()
+    assert "Genomförande" not in body
+
+    FocusAreaStatus.objects.update(sharing_level=SharingLevel.OPEN)
+    assert "Genomförande" in client.get("/kommuner/").content.decode()
+
+
+def test_dashboard_stale_notice_after_configured_days(world, settings):
+    settings.STATUS_STALE_DAYS = 30
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        FocusAreaStatus.objects.create(
+            municipality=world["town_a"], focus_area=world["area"], stage="planning"
+        )
+    client = client_for(world, "rep_a")
+
+    with time_machine.travel(start + datetime.timedelta(days=30), tick=False):
+        fresh = client.get("/samordning/").content.decode()
+    with time_machine.travel(start + datetime.timedelta(days=31, hours=1), tick=False):
+        client = client_for(world, "rep_a")
+        stale = client.get("/samordning/").content.decode()
+
+    assert "inte uppdaterat på över 30 dagar" not in fresh
+    assert "inte uppdaterat på över 30 dagar" in stale
+
+
+def test_dashboard_shows_only_what_the_policy_allows(world, entries):
+    factories.SessionFactory()
+    group = world["group"]
+    group.actions.create(what="Min åtgärd", owner=world["users"]["partner"])
+    world["other_group"].actions.create(what="Annan grupps åtgärd")
+
+    body = client_for(world, "partner").get("/samordning/").content.decode()
+
+    assert "Min åtgärd" in body
+    assert "Annan grupps åtgärd" not in body
+    assert "markorownreleased" not in body
+    assert "markorgroupreleased" in body
+    assert "markoropenembargoed" not in body
+
+
+def test_comparison_for_staff_and_strategic_group_only(world, counts):
+    strategic = factories.WorkingGroupFactory(kind=WorkingGroup.Kind.STRATEGIC)
+    Membership.objects.create(
+        user=world["users"]["rep_b"], group=strategic, municipality=world["town_b"]
+    )
+
+    assert (
+        client_for(world, "partner").get("/samordning/jamforelse/").status_code == 403
+    )
+    staff = client_for(world, "staff").get(
+        "/samordning/jamforelse/?start=2022-01-01&end=2022-12-31"
+    )
+    member = client_for(world, "rep_b").get(
+        "/samordning/jamforelse/?start=2022-01-01&end=2022-12-31"
+    )
+
+    assert staff.status_code == member.status_code == 200
+    assert table_of(member)["Kommun A"][2] == "färre än 5"
+    assert table_of(staff)["Kommun A"][2] == "3"
+
+
+def test_entries_csv_neutralises_formulas_and_follows_policy(world, entries):
+    make_entry(
+        world,
+        level=SharingLevel.MANDATE,
+        release_at=PAST,
+        title="=HYPERLINK(1)",
+        text="+46 @SUM(A1) -x",
+    )
+
+    response = client_for(world, "rep_b").get("/samordning/export/lagesrapporter.csv")
+
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    titles = [row[0] for row in rows[1:]]
+    assert "'=HYPERLINK(1)" in titles
+    assert "'+46 @SUM(A1) -x" in [row[8] for row in rows[1:]]
+    assert not any("markorown" in title or "embargoed" in title for title in titles)
+    assert any("markoropenreleased" in title for title in titles)
+
+
+def pdf_pages(response):
+    reader = PdfReader(io.BytesIO(response.content))
+    return [page.extract_text() for page in reader.pages]
+
+
+def test_report_pdf_contains_exactly_what_the_user_may_see(world, entries, counts):
+    response = client_for(world, "rep_b").get(
+        "/samordning/rapport/?start=2023-12-01&end=2024-12-31"
+    )
+
+    assert response.status_code == 200
+    pages = pdf_pages(response)
+    text = " ".join(pages)
+    assert "markoropenreleased" in text
+    assert "markormandatereleased" in text
+    for hidden in ["markorgroupreleased", "markorownreleased", "markoropenembargoed"]:
+        assert hidden not in text
+    for number, page in enumerate(pages, start=1):
+        assert f"Sida {number} av {len(pages)}" in page
+        assert "Delningsnivå:" in page
+        assert "rep_b@example.se" in page
+
+
+def test_report_pdf_label_is_the_narrowest_level(world, entries):
+    own = client_for(world, "rep_a").get(
+        "/samordning/rapport/?start=2023-12-01&end=2024-12-31"
+    )
+    assert "Delningsnivå: Egen kommun" in pdf_pages(own)[0]
+
+
+def test_report_pdf_suppresses_counts(world, counts):
+    response = client_for(world, "partner").get(
+        "/samordning/rapport/?start=2022-01-01&end=2022-12-31"
+    )
+
+    text = " ".join(pdf_pages(response))
+    assert "färre än 5" in text
+
+
+def test_report_renders_a_year_for_eight_municipalities(world, private_media):
+    towns = [world["town_a"], world["town_b"]] + [
+        factories.MunicipalityFactory() for _ in range(6)
+    ]
+    for town in towns:
+        for month in range(1, 13):
+            report(
+                town,
+                period=datetime.date(2022, month, 1),
+                inquiries=month,
+                cases_opened=month,
+                prevention_activities=2,
+                people_reached=30,
+            )
+    author = world["users"]["staff"]
+    for town in towns:
+        for month in range(1, 13):
+            from municipalities.models import ProgressEntry
+
+            ProgressEntry.objects.create(
+                group=world["group"],
+                municipality=town,
+                focus_area=world["area"],
+                title=f"{town.name} {month}",
+                period_start=datetime.date(2022, month, 1),
+                period_end=datetime.date(2022, month, 28),
+                text="Arbete. " * 40,
+                sharing_level="mandate",
+                release_at=PAST,
+                author=author,
+            )
+
+    response = client_for(world, "staff").get(
+        "/samordning/rapport/?start=2022-01-01&end=2022-12-31"
+    )
+
+    pages = pdf_pages(response)
+    assert len(pages) > 10
+    assert all(f"av {len(pages)}" in page for page in pages)
+
+
+def test_report_form_errors_keep_input(world):
+    response = client_for(world, "rep_a").get(
+        "/samordning/rapport/?start=2022-12-01&end=2022-01-01"
+    )
+
+    assert response.status_code == 400
+    assert response.context["form"].errors["end"]
+    assert response.context["form"]["start"].value() == "2022-12-01"
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/samordning/", 12),
+        ("/samordning/indikatorer/", 9),
+        ("/samordning/jamforelse/?start=2022-01-01&end=2022-12-31", 12),
+        ("/samordning/lage/", 8),
+        ("/samordning/export/indikatorer.csv", 9),
+    ],
+)
+def test_reporting_page_queries_do_not_grow(
+    world, private_media, django_assert_num_queries, url, expected
+):
+    def grow(n):
+        for _ in range(n):
+            town = factories.MunicipalityFactory()
+            report(town, inquiries=2)
+            FocusAreaStatus.objects.create(
+                municipality=town, focus_area=world["area"], sharing_level="mandate"
+            )
+            make_entry(world, level="mandate", release_at=PAST, title="R")
+
+    client = client_for(world, "staff")
+    grow(2)
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
+    grow(20)
+    with django_assert_num_queries(expected):
+        assert client.get(url).status_code == 200
