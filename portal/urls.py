@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("nyheter/", include("programme.news_urls")),
     path("uppdraget/", include("programme.urls")),
+    path("nyhetsbrev/", include("programme.newsletter_urls")),
     path("", include("municipalities.urls")),
     path("", include("presentations.urls")),
     path("", include(accounts.urlpatterns)),

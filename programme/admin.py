@@ -1,8 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_utils import public_link, publish_actions
-from programme.models import FocusArea, Mandate, Milestone, NewsArticle, Person
+from programme import newsletter
+from programme.models import (
+    Delivery,
+    FocusArea,
+    Mandate,
+    Milestone,
+    NewsArticle,
+    NewsletterIssue,
+    Person,
+    Subscriber,
+)
 
 
 class MilestoneInline(admin.TabularInline):
@@ -97,3 +111,118 @@ class NewsArticleAdmin(admin.ModelAdmin):
         if not change and obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "all_news", "confirmed_at", "created_at"]
+    list_filter = ["all_news", ("confirmed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["email"]
+    readonly_fields = ["consent_text", "consented_at", "confirmed_at", "token"]
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    extra = 0
+    can_delete = False
+    fields = ["email", "status", "attempts", "sent_at", "last_error"]
+    readonly_fields = fields
+    max_num = 0
+    show_change_link = False
+
+
+@admin.register(NewsletterIssue)
+class NewsletterIssueAdmin(admin.ModelAdmin):
+    list_display = ["subject", "status", "created_at", "progress_summary"]
+    list_filter = ["status"]
+    search_fields = ["subject", "introduction"]
+    autocomplete_fields = ["articles"]
+    readonly_fields = ["status", "send_started_at", "created_by", "progress_summary"]
+    change_form_template = "admin/programme/newsletterissue/change_form.html"
+
+    @admin.display(description=_("Utskick"))
+    def progress_summary(self, obj):
+        if obj.pk is None:
+            return "–"
+        counts = newsletter.progress(obj)
+        return (
+            _(
+                "%(sent)d skickade, %(queued)d i kö, %(sending)d skickas, "
+                "%(failed)d misslyckade"
+            )
+            % counts
+        )
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/forhandsgranska/<str:kind>/",
+                self.admin_site.admin_view(self.preview_view),
+                name="programme_newsletterissue_preview",
+            ),
+            path(
+                "<int:pk>/testa/",
+                self.admin_site.admin_view(self.send_test_view),
+                name="programme_newsletterissue_test",
+            ),
+            path(
+                "<int:pk>/skicka/",
+                self.admin_site.admin_view(self.send_view),
+                name="programme_newsletterissue_send",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _issue(self, request, pk):
+        issue = get_object_or_404(NewsletterIssue, pk=pk)
+        if not self.has_change_permission(request, issue):
+            raise PermissionDenied
+        return issue
+
+    def preview_view(self, request, pk, kind):
+        text, html = newsletter.render_issue(self._issue(request, pk))
+        if kind == "text":
+            return HttpResponse(text, content_type="text/plain; charset=utf-8")
+        return HttpResponse(html)
+
+    def send_test_view(self, request, pk):
+        issue = self._issue(request, pk)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        newsletter.issue_send_test(issue, request.user.email)
+        self.message_user(
+            request,
+            _("Ett testutskick skickades till %(email)s.")
+            % {"email": request.user.email},
+        )
+        return redirect("admin:programme_newsletterissue_change", issue.pk)
+
+    def send_view(self, request, pk):
+        issue = self._issue(request, pk)
+        if request.method == "POST":
+            newsletter.issue_send(issue)
+            self.message_user(
+                request,
+                _("Utskicket har startat och skickas i bakgrunden."),
+                messages.SUCCESS,
+            )
+            return redirect("admin:programme_newsletterissue_change", issue.pk)
+        recipients = Subscriber.objects.for_articles(
+            list(issue.articles.published().prefetch_related("focus_areas"))
+        ).count()
+        return render(
+            request,
+            "admin/programme/newsletterissue/send_confirm.html",
+            {
+                **self.admin_site.each_context(request),
+                "issue": issue,
+                "recipients": recipients,
+                "opts": self.model._meta,
+                "title": _("Skicka nyhetsbrevet"),
+            },
+        )

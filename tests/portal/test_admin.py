@@ -12,6 +12,7 @@ EDITOR_ADDABLE = {
     "programme.milestone",
     "programme.person",
     "programme.newsarticle",
+    "programme.newsletterissue",
     "presentations.session",
     "presentations.speaker",
     "presentations.presentation",
@@ -20,7 +21,7 @@ EDITOR_ADDABLE = {
     "municipalities.workinggroup",
     "municipalities.focusareastatus",
 }
-EDITOR_VIEW_ONLY = {"programme.mandate"}
+EDITOR_VIEW_ONLY = {"programme.mandate", "programme.subscriber"}
 
 
 def admin_models():

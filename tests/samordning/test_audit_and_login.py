@@ -244,7 +244,7 @@ def grow_group(world, n):
     [
         ("/samordning/grupper/operativ/", 17),
         ("/samordning/lagesrapporter/", 8),
-        ("/samordning/", 10),
+        ("/samordning/", 13),
     ],
 )
 def test_internal_page_queries_do_not_grow(
