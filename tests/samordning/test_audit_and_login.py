@@ -257,3 +257,48 @@ def test_internal_page_queries_do_not_grow(
     grow_group(world, 30)
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_session_expires_after_thirty_idle_minutes():
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    user = factories.UserFactory()
+    client = Client()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)
+        assert client.get("/samordning/").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=29), tick=False):
+        assert client.get("/samordning/").status_code == 200
+    with time_machine.travel(start + datetime.timedelta(minutes=60), tick=False):
+        assert client.get("/samordning/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_by_email(mailoutbox):
+    user = factories.UserFactory(email="glomsk@example.se")
+    client = Client()
+
+    client.post("/konto/aterstall/", {"email": "glomsk@example.se"})
+    unknown = client.post("/konto/aterstall/", {"email": "okand@example.se"})
+    (message,) = mailoutbox
+    link = next(
+        line for line in message.body.splitlines() if "/konto/aterstall/" in line
+    )
+    form_page = client.get(link.split("testserver", 1)[1], follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {
+            "new_password1": "ett-nytt-langt-losenord",
+            "new_password2": "ett-nytt-langt-losenord",
+        },
+    )
+
+    assert unknown.status_code == 302
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("ett-nytt-langt-losenord")
