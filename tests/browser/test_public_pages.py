@@ -122,3 +122,15 @@ def test_video_is_not_loaded_before_the_click(page, portal_server, demo_site):
 
     assert page.get_by_role("link", name="Öppna videon").count() == 1
     assert [url for url in requested if not url.startswith(portal_server)] == []
+
+
+def test_every_public_page_works_without_javascript(
+    nojs_context, portal_server, demo_site
+):
+    page = nojs_context.new_page()
+    for path in PUBLIC_PAGES:
+        response = page.goto(portal_server + path)
+
+        assert response.status == 200, path
+        assert page.locator("h1").count() == 1, path
+        assert page.locator("main").count() == 1, path
