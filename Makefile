@@ -3,8 +3,10 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PYTHON_VERSION := $(shell cat .python-version)
-# pyenv's interpreter when present, otherwise python3.13 from PATH.
-PYTHON ?= $(shell (command -v pyenv >/dev/null && pyenv prefix $(PYTHON_VERSION) >/dev/null 2>&1 && echo "$$(pyenv prefix $(PYTHON_VERSION))/bin/python") || command -v python$(basename $(PYTHON_VERSION)) || command -v python3.13)
+# The pinned pyenv interpreter (found even when pyenv is not on PATH),
+# otherwise python3.13 from PATH.
+PYENV_PYTHON := $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions/$(PYTHON_VERSION)/bin/python
+PYTHON ?= $(shell (test -x $(PYENV_PYTHON) && echo $(PYENV_PYTHON)) || command -v python$(basename $(PYTHON_VERSION)) || command -v python3.13)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
