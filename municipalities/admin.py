@@ -1,6 +1,16 @@
+"""The admin for municipalities and the coordination area.
+
+Coordination data is behind the same doors as the area itself
+(`municipalities.policies`): programme staff (Programledning) read it here,
+only superusers change it, the news editor never sees it, and every read and
+write is audited.
+"""
+
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from municipalities import policies
 from municipalities.models import (
     Action,
     Decision,
@@ -14,6 +24,87 @@ from municipalities.models import (
     WorkingGroup,
 )
 from portal.admin_utils import public_link
+from portal.audit import audit_record
+from portal.models import AuditEvent
+
+
+class CoordinationAdminMixin:
+    """Read for coordinators, write for superusers, audit for all."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.visible_to(request.user)
+
+    def has_module_permission(self, request):
+        return policies.can_admin_read(request.user) and super().has_module_permission(
+            request
+        )
+
+    def has_view_permission(self, request, obj=None):
+        if not policies.can_admin_read(request.user):
+            return False
+        return policies.can_admin_write(request.user) or super().has_view_permission(
+            request, obj
+        )
+
+    def has_add_permission(self, request, *args):
+        return policies.can_admin_write(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return policies.can_admin_write(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return policies.can_admin_write(request.user)
+
+    def _audit_read(self, request, object_id=""):
+        audit_record(
+            request,
+            AuditEvent.Action.VIEW,
+            object_type=self.model._meta.label,
+            object_id=str(object_id or "admin-list"),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        if self.has_view_or_change_permission(request):
+            self._audit_read(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if self.has_view_or_change_permission(request):
+            self._audit_read(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self.has_view_or_change_permission(request):
+            self._audit_read(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+        audit_record(
+            request,
+            AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+            obj,
+        )
+
+    def delete_model(self, request, obj):
+        label, pk = obj._meta.label, obj.pk
+        with transaction.atomic():
+            super().delete_model(request, obj)
+        audit_record(
+            request, AuditEvent.Action.DELETE, object_type=label, object_id=str(pk)
+        )
+
+    def delete_queryset(self, request, queryset):
+        label = queryset.model._meta.label
+        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        with transaction.atomic():
+            super().delete_queryset(request, queryset)
+        for pk in ids:
+            audit_record(
+                request, AuditEvent.Action.DELETE, object_type=label, object_id=pk
+            )
 
 
 @admin.register(Municipality)
@@ -33,9 +124,23 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Who sits in the group: coordination data, so the same rules apply."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ["user", "municipality", "organisation"]
+
+    def has_view_permission(self, request, obj=None):
+        return policies.can_admin_read(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return policies.can_admin_write(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return policies.can_admin_write(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return policies.can_admin_write(request.user)
 
 
 @admin.register(WorkingGroup)
@@ -47,26 +152,38 @@ class WorkingGroupAdmin(admin.ModelAdmin):
     autocomplete_fields = ["municipalities", "organisations"]
     inlines = [MembershipInline]
 
+    def get_inlines(self, request, obj):
+        # Editors keep the group's public description; who sits in it is
+        # coordination data they never see.
+        return self.inlines if policies.can_admin_read(request.user) else []
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(CoordinationAdminMixin, admin.ModelAdmin):
     list_display = [
         "user",
         "group",
         "municipality",
         "organisation",
         "role",
+        "partner_can_write",
         "start_date",
         "end_date",
     ]
-    list_filter = ["group", "role", "municipality", "organisation"]
+    list_filter = [
+        "group",
+        "role",
+        "partner_can_write",
+        "municipality",
+        "organisation",
+    ]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "group", "municipality", "organisation"]
     list_select_related = ["user", "group", "municipality", "organisation"]
 
 
 @admin.register(FocusAreaStatus)
-class FocusAreaStatusAdmin(SimpleHistoryAdmin):
+class FocusAreaStatusAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "municipality",
         "focus_area",
@@ -77,12 +194,11 @@ class FocusAreaStatusAdmin(SimpleHistoryAdmin):
     list_filter = ["stage", "sharing_level", "focus_area", "municipality"]
     search_fields = ["municipality__name", "comment"]
     list_select_related = ["municipality", "focus_area"]
-    list_editable = ["stage", "sharing_level"]
     autocomplete_fields = ["municipality", "focus_area"]
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SimpleHistoryAdmin):
+class ProgressEntryAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "group",
@@ -105,7 +221,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = ["group", "starts_at", "place"]
     list_filter = ["group"]
     search_fields = ["agenda", "minutes", "place"]
@@ -113,7 +229,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = ["text", "group", "decided_on", "follow_up"]
     list_filter = ["group", "follow_up"]
     search_fields = ["text"]
@@ -121,7 +237,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = ["what", "group", "owner", "due_date", "status"]
     list_filter = ["group", "status"]
     search_fields = ["what", "report_back"]
@@ -129,7 +245,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorReport)
-class IndicatorReportAdmin(SimpleHistoryAdmin):
+class IndicatorReportAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = ["municipality", "period_kind", "period_start", "updated_at"]
     list_filter = ["period_kind", "municipality"]
     date_hierarchy = "period_start"

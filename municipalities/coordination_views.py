@@ -33,10 +33,10 @@ from municipalities.models import (
     Decision,
     EntryAttachment,
     Meeting,
+    Membership,
     ProgressEntry,
     WorkingGroup,
 )
-from municipalities.models.coordination import member_group_ids
 from portal.audit import audit_record
 from portal.models import AuditEvent
 
@@ -44,43 +44,51 @@ ENTRIES_PER_PAGE = 20
 
 
 def area_access(view):
-    """Signed in and active. The one place to require two-factor later."""
+    """Signed in, active and a participant (policies.can_enter_area). The one
+    place to require two-factor later."""
 
     @functools.wraps(view)
     @login_required
     def wrapper(request, *args, **kwargs):
-        if not request.user.is_active:
-            raise Http404
+        if not policies.can_enter_area(request.user):
+            raise PermissionDenied(
+                _(
+                    "Samordningen är öppen för aktiva medlemmar i arbetsgrupperna "
+                    "och för programledningen."
+                )
+            )
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
 def _group_for(request, slug):
-    group = get_object_or_404(WorkingGroup, slug=slug)
-    if not policies.can_view_group(request.user, group):
-        raise Http404
-    return group
+    return get_object_or_404(WorkingGroup.objects.visible_to(request.user), slug=slug)
 
 
 def _entry_for(request, pk, action):
+    """The entry through its door (404 when unseen), then the action's rule
+    (403: they may see it, so there is no secret to keep)."""
     entry = get_object_or_404(
-        ProgressEntry.objects.select_related(
+        ProgressEntry.objects.visible_to(request.user).select_related(
             "group", "municipality", "organisation", "focus_area", "author"
         ),
         pk=pk,
     )
     if not policies.can(request.user, action, entry):
-        if policies.can_view_entry(request.user, entry):
-            # They may see it, just not do this: no secret to keep.
-            raise PermissionDenied
-        raise Http404
+        raise PermissionDenied
     return entry
 
 
 def _visible_entries(user):
     return ProgressEntry.objects.visible_to(user).select_related(
         "group", "municipality", "organisation", "focus_area"
+    )
+
+
+def _group_item(request, model, slug, pk):
+    return get_object_or_404(
+        model.objects.visible_to(request.user), pk=pk, group__slug=slug
     )
 
 
@@ -91,12 +99,7 @@ def dashboard(request):
 
     user = request.user
     today = timezone.localdate()
-    group_ids = member_group_ids(user)
-    groups = (
-        WorkingGroup.objects.all()
-        if user.is_staff
-        else WorkingGroup.objects.filter(pk__in=group_ids)
-    )
+    groups = WorkingGroup.objects.visible_to(user)
     mandate = Mandate.objects.prefetch_related("milestones").first()
     milestones = [
         (
@@ -110,8 +113,8 @@ def dashboard(request):
         for milestone in (mandate.milestones.all() if mandate else [])
     ]
     open_actions = (
-        Action.objects.exclude(status=Action.Status.DONE)
-        .filter(Q(owner=user) | Q(group_id__in=group_ids))
+        Action.objects.visible_to(user)
+        .exclude(status=Action.Status.DONE)
         .select_related("group", "owner")
         .order_by("due_date")[:20]
     )
@@ -119,7 +122,7 @@ def dashboard(request):
     if user.municipality_id:
         existing = {
             s.focus_area_id: s
-            for s in FocusAreaStatus.objects.filter(
+            for s in FocusAreaStatus.objects.visible_to(user).filter(
                 municipality_id=user.municipality_id
             )
         }
@@ -132,6 +135,9 @@ def dashboard(request):
             }
             for area in FocusArea.objects.all()
         ]
+    audit_record(
+        request, AuditEvent.Action.VIEW, object_type="municipalities.Dashboard"
+    )
     return render(
         request,
         "samordning/dashboard.html",
@@ -141,9 +147,8 @@ def dashboard(request):
             "milestones": milestones,
             "groups": groups,
             "entries": _visible_entries(user)[:10],
-            "upcoming_meetings": Meeting.objects.filter(
-                group__in=groups, starts_at__gte=timezone.now()
-            )
+            "upcoming_meetings": Meeting.objects.visible_to(user)
+            .filter(starts_at__gte=timezone.now())
             .select_related("group")
             .order_by("starts_at")[:5],
             "open_actions": open_actions,
@@ -159,8 +164,11 @@ def dashboard(request):
 def group_detail(request, slug):
     group = _group_for(request, slug)
     user = request.user
-    memberships = group.memberships.active().select_related(
-        "user", "municipality", "organisation"
+    memberships = (
+        Membership.objects.active()
+        .visible_to(user)
+        .filter(group=group)
+        .select_related("user", "municipality", "organisation")
     )
     entries = _visible_entries(user).filter(group=group)[:20]
     token = CalendarToken.objects.filter(user=user, group=group).first()
@@ -171,9 +179,13 @@ def group_detail(request, slug):
         {
             "group": group,
             "memberships": memberships,
-            "meetings": group.meetings.all()[:20],
-            "decisions": group.decisions.select_related("meeting")[:20],
-            "actions": group.actions.select_related("owner", "decision")[:50],
+            "meetings": Meeting.objects.visible_to(user).filter(group=group)[:20],
+            "decisions": Decision.objects.visible_to(user)
+            .filter(group=group)
+            .select_related("meeting")[:20],
+            "actions": Action.objects.visible_to(user)
+            .filter(group=group)
+            .select_related("owner", "decision")[:50],
             "entries": entries,
             "can_contribute": policies.can_contribute(user, group),
             "can_manage_meetings": policies.can_manage_meetings(user, group),
@@ -230,26 +242,26 @@ def _group_item_form(request, slug, form_class, instance=None, *, manage=False):
 
 @area_access
 def meeting_form(request, slug, pk=None):
-    instance = get_object_or_404(Meeting, pk=pk, group__slug=slug) if pk else None
+    instance = _group_item(request, Meeting, slug, pk) if pk else None
     return _group_item_form(request, slug, MeetingForm, instance, manage=True)
 
 
 @area_access
 def decision_form(request, slug, pk=None):
-    instance = get_object_or_404(Decision, pk=pk, group__slug=slug) if pk else None
+    instance = _group_item(request, Decision, slug, pk) if pk else None
     return _group_item_form(request, slug, DecisionForm, instance)
 
 
 @area_access
 def action_form(request, slug, pk=None):
-    instance = get_object_or_404(Action, pk=pk, group__slug=slug) if pk else None
+    instance = _group_item(request, Action, slug, pk) if pk else None
     return _group_item_form(request, slug, ActionForm, instance)
 
 
 @area_access
 def meeting_delete(request, slug, pk):
     group = _group_for(request, slug)
-    meeting = get_object_or_404(Meeting, pk=pk, group=group)
+    meeting = _group_item(request, Meeting, slug, pk)
     if not policies.can_manage_meetings(request.user, group):
         raise PermissionDenied
     if request.method == "POST":
@@ -280,14 +292,21 @@ def group_ics(request, slug, token):
         group__slug=slug,
     )
     user, group = calendar_token.user, calendar_token.group
-    if not (user.is_active and policies.can_view_group(user, group)):
+    if not (policies.can_enter_area(user) and policies.can_view_group(user, group)):
         raise Http404
+    audit_record(
+        request,
+        AuditEvent.Action.EXPORT,
+        object_type="municipalities.GroupCalendar",
+        object_id=str(group.pk),
+        actor=user,
+    )
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//FoU Nordväst//Samordning//SV")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", group.name)
     host = settings.SITE_URL.split("://")[-1]
-    for meeting in group.meetings.all()[:200]:
+    for meeting in Meeting.objects.visible_to(user).filter(group=group)[:200]:
         event = icalendar.Event()
         event.add("uid", f"meeting-{meeting.pk}@{host}")
         event.add("summary", _("Möte: %(group)s") % {"group": group.name})
@@ -317,6 +336,12 @@ def entry_list(request):
     if group_slug:
         entries = entries.filter(group__slug=group_slug)
     page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("sida"))
+    audit_record(
+        request,
+        AuditEvent.Action.VIEW,
+        object_type=ProgressEntry._meta.label,
+        object_id="search" if query or group_slug else "list",
+    )
     filter_query = request.GET.copy()
     filter_query.pop("sida", None)
     return render(
@@ -351,7 +376,7 @@ def _entry_data(form):
 
 
 def _staff_unit(form, user):
-    if not user.is_staff:
+    if not policies.is_coordinator(user):
         return None
     return {
         "municipality": form.cleaned_data.get("municipality"),
@@ -362,7 +387,7 @@ def _staff_unit(form, user):
 @area_access
 def entry_create(request):
     user = request.user
-    if not user.is_staff and not (user.municipality_id or user.organisation_id):
+    if not policies.can_create_entry(user):
         raise PermissionDenied
     form = ProgressEntryForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
@@ -491,7 +516,10 @@ def entry_history(request, pk):
 @csp_override({"default-src": ["'none'"], "sandbox": True})
 def attachment_download(request, pk):
     attachment = get_object_or_404(
-        EntryAttachment.objects.select_related("entry", "entry__group"), pk=pk
+        EntryAttachment.objects.visible_to(request.user).select_related(
+            "entry", "entry__group"
+        ),
+        pk=pk,
     )
     if not policies.can_download_attachment(request.user, attachment.entry):
         raise Http404
@@ -515,6 +543,8 @@ class EntryFeed(Feed):
     def __call__(self, request, *args, **kwargs):
         if not policies.is_active_user(request.user):
             return redirect(f"{reverse('login')}?next={request.path}")
+        if not policies.can_enter_area(request.user):
+            raise PermissionDenied
         self.request = request
         audit_record(
             request,

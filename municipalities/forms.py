@@ -13,6 +13,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from municipalities import policies
 from municipalities.models import (
     Action,
     Decision,
@@ -130,6 +131,18 @@ def check_attachment(upload):
     raise refused
 
 
+def writable_groups(user):
+    """The groups the user may write in: the choice mirrors the rule."""
+    groups = WorkingGroup.objects.visible_to(user)
+    if policies.is_coordinator(user):
+        return groups
+    writable = Membership.objects.active().filter(user=user)
+    writable = writable.filter(municipality__isnull=False) | writable.filter(
+        partner_can_write=True
+    )
+    return groups.filter(pk__in=writable.values("group_id"))
+
+
 class GuardedModelForm(PrivacyGuardMixin, forms.ModelForm):
     submit_label = _("Spara")
 
@@ -178,13 +191,8 @@ class ProgressEntryForm(GuardedModelForm):
             "Svensk tid. Före den här tidpunkten ser bara din egen kommun eller "
             "organisation och programstaben rapporten."
         )
-        groups = WorkingGroup.objects.all()
-        if not user.is_staff:
-            groups = groups.filter(
-                pk__in=Membership.objects.active().filter(user=user).values("group_id")
-            )
-        self.fields["group"].queryset = groups
-        if user.is_staff:
+        self.fields["group"].queryset = writable_groups(user)
+        if policies.is_coordinator(user):
             self.fields["municipality"] = forms.ModelChoiceField(
                 label=_("Kommun"),
                 queryset=Municipality.objects.all(),
@@ -216,7 +224,7 @@ class ProgressEntryForm(GuardedModelForm):
             ),
             "group",
         ]
-        if user.is_staff:
+        if policies.is_coordinator(user):
             layout += ["municipality", "organisation"]
         layout += [
             "focus_area",
@@ -240,7 +248,7 @@ class ProgressEntryForm(GuardedModelForm):
             self.add_error(
                 "period_end", _("Periodens slut kan inte vara före dess början.")
             )
-        if self.user.is_staff:
+        if policies.is_coordinator(self.user):
             municipality = cleaned.get("municipality")
             organisation = cleaned.get("organisation")
             if bool(municipality) == bool(organisation):
@@ -299,7 +307,7 @@ class DecisionForm(GuardedModelForm):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = group.meetings.all()
+        self.fields["meeting"].queryset = Meeting.objects.filter(group=group)
 
 
 class ActionForm(GuardedModelForm):
@@ -316,9 +324,12 @@ class ActionForm(GuardedModelForm):
         super().__init__(*args, **kwargs)
         from portal.models import User
 
-        self.fields["decision"].queryset = group.decisions.all()
+        self.fields["decision"].queryset = Decision.objects.filter(group=group)
+        # Current members only: former members and deactivated users are
+        # no longer choices (Membership.objects.active leaves them out).
         self.fields["owner"].queryset = User.objects.filter(
-            pk__in=Membership.objects.active().filter(group=group).values("user_id")
+            is_active=True,
+            pk__in=Membership.objects.active().filter(group=group).values("user_id"),
         )
 
 

@@ -1,82 +1,258 @@
-"""Who may do what in the coordination area: named rules, pure functions.
+"""Who may see and do what in the coordination area: the one place.
 
-Every view, list, feed, export and download asks these functions (or the
-matching `ProgressEntry.objects.visible_to`). An action nobody wrote a rule
-for is denied.
+Two kinds of door, both here and nowhere else:
 
-Roles: programme staff (is_staff) may do everything; a municipality
-representative belongs to one municipality and a partner to one
-organisation, and both are members of working groups; a chair is a member
-with the chair role. Deactivated users may do nothing.
+* **Reads** are querysets: every coordination model's manager has
+  `visible_to(user, now=None)`, which calls the matching `visible_*` function
+  below. Views, feeds, exports, calendars, the PDF report, search and the
+  admin read coordination data only through them.
+* **Actions** are named rules (`can_*`): pure functions of the user, the
+  object and the time. An action nobody wrote a rule for is denied
+  (`can(user, action, obj)`).
+
+Roles (see the README's table):
+
+* **Superuser**: everything, and the only role that may write coordination
+  data in the admin.
+* **Programledning** (coordination staff): the permission
+  `municipalities.coordinate`, given by the group of that name. Sees and
+  manages everything in the area, exact counts included.
+* **Redaktör** (news editor): public content only. `is_staff` opens the
+  admin, never the coordination area.
+* **Kommunrepresentant**: a user with a municipality and at least one active
+  membership. Writes in their groups.
+* **Samverkanspart** (police, county board, NGOs): a user with an
+  organisation. Need-to-know: sees only the groups they belong to and is
+  read-only there unless the membership grants writing.
+
+A person without an active membership (a former member) and a deactivated
+user is not a participant: the area answers 403 and every list, choice and
+count leaves them out.
 """
 
+from django.db.models import Q
 from django.utils import timezone
 
-from municipalities.models import Membership, SharingLevel
+COORDINATE_PERMISSION = "municipalities.coordinate"
+PROGRAMME_LEAD_GROUP = "Programledning"
+EDITOR_GROUP = "Redaktör"
+
+
+# --- who the user is ---------------------------------------------------------
 
 
 def is_active_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
-def is_staff(user) -> bool:
-    return is_active_user(user) and user.is_staff
+def is_superuser(user) -> bool:
+    return is_active_user(user) and user.is_superuser
+
+
+def is_coordinator(user) -> bool:
+    """Programme staff of the coordination area (Programledning) or superuser."""
+    if not is_active_user(user):
+        return False
+    return user.is_superuser or user.has_perm(COORDINATE_PERMISSION)
+
+
+def sees_exact_counts(user) -> bool:
+    """Only coordination staff see every municipality's small counts exactly."""
+    return is_coordinator(user)
+
+
+def is_partner(user) -> bool:
+    return is_active_user(user) and bool(user.organisation_id)
+
+
+def _active_memberships(user, today=None):
+    from municipalities.models import Membership
+
+    return Membership.objects.active(today).filter(user=user)
+
+
+def member_group_ids(user, today=None):
+    """The groups the user holds an active seat in, as a subquery of ids."""
+    if not is_active_user(user):
+        from municipalities.models import Membership
+
+        return Membership.objects.none().values("group_id")
+    return _active_memberships(user, today).values("group_id")
+
+
+def is_participant(user, today=None) -> bool:
+    """May enter the coordination area at all."""
+    if is_coordinator(user):
+        return True
+    return is_active_user(user) and _active_memberships(user, today).exists()
 
 
 def active_membership(user, group, today=None):
     if not is_active_user(user):
         return None
-    return Membership.objects.active(today).filter(user=user, group=group).first()
+    return _active_memberships(user, today).filter(group=group).first()
 
 
-def is_member(user, group) -> bool:
-    return active_membership(user, group) is not None
+def is_member(user, group, today=None) -> bool:
+    return active_membership(user, group, today) is not None
 
 
 def is_chair(user, group) -> bool:
+    from municipalities.models import Membership
+
     membership = active_membership(user, group)
     return membership is not None and membership.role == Membership.Role.CHAIR
 
 
-def same_unit(user, entry) -> bool:
-    """The entry belongs to the user's own municipality or organisation."""
-    if entry.municipality_id and entry.municipality_id == user.municipality_id:
+def same_unit(user, obj) -> bool:
+    """The object belongs to the user's own municipality or organisation."""
+    if obj.municipality_id and obj.municipality_id == user.municipality_id:
         return True
-    return bool(entry.organisation_id) and entry.organisation_id == user.organisation_id
+    return bool(obj.organisation_id) and obj.organisation_id == user.organisation_id
+
+
+# --- reads: one queryset door per model ---------------------------------------
+
+
+def visible_groups(queryset, user, now=None):
+    if is_coordinator(user):
+        return queryset
+    return queryset.filter(pk__in=member_group_ids(user))
+
+
+def visible_memberships(queryset, user, now=None):
+    """Coordinators: every seat, past ones included (the admin's record).
+    Members: the current seats, of active users, in their own groups."""
+    if is_coordinator(user):
+        return queryset
+    if not is_participant(user):
+        return queryset.none()
+    return queryset.active().filter(group_id__in=member_group_ids(user))
+
+
+def visible_group_items(queryset, user, now=None):
+    """Meetings, decisions and actions: those of the user's groups."""
+    if is_coordinator(user):
+        return queryset
+    return queryset.filter(group_id__in=member_group_ids(user))
+
+
+def entry_condition(user, now=None) -> Q | None:
+    """The rows of ProgressEntry `user` may read at `now`; None means all."""
+    from municipalities.models import SharingLevel
+
+    if is_coordinator(user):
+        return None
+    if not is_active_user(user):
+        return Q(pk__in=[])
+    groups = member_group_ids(user)
+    now = now or timezone.now()
+    own = Q(pk__in=[])
+    if user.municipality_id:
+        own = Q(municipality_id=user.municipality_id)
+    elif user.organisation_id:
+        own = Q(organisation_id=user.organisation_id)
+    mandate_wide = Q(sharing_level__in=[SharingLevel.OPEN, SharingLevel.MANDATE])
+    if user.organisation_id:
+        # Partners: need-to-know, only the groups they sit in.
+        mandate_wide &= Q(group_id__in=groups)
+    in_group = Q(sharing_level=SharingLevel.GROUP, group_id__in=groups)
+    return own | (Q(release_at__lte=now) & (mandate_wide | in_group))
+
+
+def visible_entries(queryset, user, now=None):
+    condition = entry_condition(user, now)
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def visible_attachments(queryset, user, now=None):
+    condition = entry_condition(user, now)
+    if condition is None:
+        return queryset
+    from municipalities.models import ProgressEntry
+
+    return queryset.filter(
+        entry__in=ProgressEntry.objects.filter(condition).values("pk")
+    )
+
+
+def visible_statuses(queryset, user, now=None):
+    """Coordinators all; participants their own municipality's and what is
+    shared with the mandate (Öppen, Uppdraget)."""
+    from municipalities.models import SharingLevel
+
+    if not is_participant(user):
+        return queryset.none()
+    if is_coordinator(user):
+        return queryset
+    shared = Q(sharing_level__in=[SharingLevel.OPEN, SharingLevel.MANDATE])
+    if user.municipality_id:
+        shared |= Q(municipality_id=user.municipality_id)
+    return queryset.filter(shared)
+
+
+def visible_indicator_reports(queryset, user, now=None):
+    """Participants read indicator reports only as suppressed tables
+    (`municipalities.reporting`); coordinators and each municipality's own
+    reporters see exact rows."""
+    if not is_participant(user):
+        return queryset.none()
+    return queryset.filter(municipality__participates=True)
+
+
+# --- actions: named rules ----------------------------------------------------
+
+
+def can_enter_area(user) -> bool:
+    return is_participant(user)
 
 
 def can_view_group(user, group) -> bool:
-    return is_staff(user) or is_member(user, group)
+    return is_coordinator(user) or is_member(user, group)
 
 
 def can_contribute(user, group) -> bool:
     """Add and edit decisions, actions and entries in the group."""
-    return is_staff(user) or is_member(user, group)
+    if is_coordinator(user):
+        return True
+    membership = active_membership(user, group)
+    return membership is not None and membership.can_write
 
 
 def can_manage_meetings(user, group) -> bool:
-    return is_staff(user) or is_chair(user, group)
+    if is_coordinator(user):
+        return True
+    return is_chair(user, group) and can_contribute(user, group)
+
+
+def can_edit_group_item(user, item) -> bool:
+    return can_contribute(user, item.group)
+
+
+def can_create_entry(user) -> bool:
+    """Someone who can write in at least one group (or staff)."""
+    if is_coordinator(user):
+        return True
+    return any(
+        membership.can_write for membership in _active_memberships(user)
+    ) and bool(user.municipality_id or user.organisation_id)
 
 
 def can_view_entry(user, entry, now=None) -> bool:
-    now = now or timezone.now()
-    if not is_active_user(user):
-        return False
-    if user.is_staff or same_unit(user, entry):
+    condition = entry_condition(user, now)
+    if condition is None:
         return True
-    if now < entry.release_at:
-        return False
-    if entry.sharing_level in (SharingLevel.OPEN, SharingLevel.MANDATE):
-        return True
-    if entry.sharing_level == SharingLevel.GROUP:
-        return is_member(user, entry.group)
-    return False
+    return type(entry).objects.filter(condition, pk=entry.pk).exists()
 
 
 def can_edit_entry(user, entry, now=None) -> bool:
-    if not is_active_user(user):
-        return False
-    return user.is_staff or (entry.author_id == user.pk and same_unit(user, entry))
+    if is_coordinator(user):
+        return True
+    return (
+        entry.author_id == user.pk
+        and same_unit(user, entry)
+        and can_contribute(user, entry.group)
+    )
 
 
 def can_delete_entry(user, entry, now=None) -> bool:
@@ -89,6 +265,62 @@ def can_download_attachment(user, entry, now=None) -> bool:
 
 def can_view_history(user, entry, now=None) -> bool:
     return can_view_entry(user, entry, now)
+
+
+def can_view_statuses(user) -> bool:
+    """The status overview: coordinators, and representatives for their own."""
+    return is_coordinator(user) or (is_participant(user) and bool(user.municipality_id))
+
+
+def can_set_status(user, municipality) -> bool:
+    if is_coordinator(user):
+        return True
+    return (
+        is_participant(user)
+        and user.municipality_id == municipality.pk
+        and any(m.can_write for m in _active_memberships(user))
+    )
+
+
+def can_view_indicators(user) -> bool:
+    return is_participant(user)
+
+
+def can_report_indicators(user, municipality=None) -> bool:
+    """Coordinators for any municipality; a representative for their own."""
+    if is_coordinator(user):
+        return True
+    if not (is_participant(user) and user.municipality_id):
+        return False
+    return municipality is None or municipality.pk == user.municipality_id
+
+
+def can_compare(user) -> bool:
+    """Comparison between municipalities: coordinators and strategic groups."""
+    from municipalities.models import WorkingGroup
+
+    if is_coordinator(user):
+        return True
+    return WorkingGroup.objects.filter(
+        pk__in=member_group_ids(user), kind=WorkingGroup.Kind.STRATEGIC
+    ).exists()
+
+
+def can_export(user) -> bool:
+    return is_participant(user)
+
+
+def can_make_report(user) -> bool:
+    return is_participant(user)
+
+
+def can_admin_read(user) -> bool:
+    """Coordination data in the admin: coordinators read, superusers write."""
+    return is_coordinator(user)
+
+
+def can_admin_write(user) -> bool:
+    return is_superuser(user)
 
 
 ENTRY_RULES = {

@@ -9,6 +9,7 @@ import datetime
 
 from django.utils.translation import gettext_lazy as _
 
+from municipalities import policies
 from municipalities.models import (
     FocusAreaStatus,
     IndicatorReport,
@@ -61,7 +62,7 @@ def indicator_table(user, municipalities, reports):
         row_keys=[m.pk for m in municipalities],
         column_keys=IndicatorReport.INDICATORS,
         known_rows=known,
-        exact=user.is_staff,
+        exact=policies.sees_exact_counts(user),
     )
     rows = [
         (
@@ -79,8 +80,8 @@ def indicator_table(user, municipalities, reports):
     return rows, totals, table
 
 
-def reports_between(start, end, municipalities):
-    return IndicatorReport.objects.filter(
+def reports_between(start, end, municipalities, user):
+    return IndicatorReport.objects.visible_to(user).filter(
         municipality__in=municipalities,
         period_start__gte=start,
         period_start__lte=end,
@@ -119,7 +120,7 @@ def report_content(user, *, start, end, focus_area=None, municipalities=None):
     entries = list(entries)
     statuses = list(statuses)
     rows, totals, table = indicator_table(
-        user, municipalities, reports_between(start, end, municipalities)
+        user, municipalities, reports_between(start, end, municipalities, user)
     )
     levels = [entry.sharing_level for entry in entries]
     levels += [status.sharing_level for status in statuses]

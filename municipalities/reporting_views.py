@@ -19,20 +19,12 @@ from municipalities.models import (
     IndicatorReport,
     Municipality,
     ProgressEntry,
-    WorkingGroup,
 )
-from municipalities.models.coordination import member_group_ids
 from portal.audit import audit_record
 from portal.csvexport import csv_response
 from portal.models import AuditEvent
 from portal.pdf import render_pdf
 from programme.models import FocusArea
-
-
-def _may_set_status(user, municipality):
-    return policies.is_staff(user) or (
-        policies.is_active_user(user) and user.municipality_id == municipality.pk
-    )
 
 
 def _crumbs(*items):
@@ -42,17 +34,22 @@ def _crumbs(*items):
 @area_access
 def status_list(request):
     user = request.user
-    if user.is_staff:
-        municipalities = Municipality.objects.participating()
-    elif user.municipality_id:
-        municipalities = Municipality.objects.filter(pk=user.municipality_id)
-    else:
+    if not policies.can_view_statuses(user):
         raise PermissionDenied
+    if policies.is_coordinator(user):
+        municipalities = Municipality.objects.participating()
+    else:
+        municipalities = Municipality.objects.filter(pk=user.municipality_id)
     focus_areas = list(FocusArea.objects.all())
     statuses = {
         (s.municipality_id, s.focus_area_id): s
-        for s in FocusAreaStatus.objects.filter(municipality__in=municipalities)
+        for s in FocusAreaStatus.objects.visible_to(user).filter(
+            municipality__in=municipalities
+        )
     }
+    audit_record(
+        request, AuditEvent.Action.VIEW, object_type=FocusAreaStatus._meta.label
+    )
     rows = [
         (m, [(area, statuses.get((m.pk, area.pk))) for area in focus_areas])
         for m in municipalities
@@ -68,11 +65,13 @@ def status_list(request):
 def status_edit(request, municipality, focus_area):
     municipality = get_object_or_404(Municipality, slug=municipality)
     area = get_object_or_404(FocusArea, slug=focus_area)
-    if not _may_set_status(request.user, municipality):
+    if not policies.can_set_status(request.user, municipality):
         raise PermissionDenied
-    status = FocusAreaStatus.objects.filter(
+    status = FocusAreaStatus.objects.visible_to(request.user).filter(
         municipality=municipality, focus_area=area
     ).first() or FocusAreaStatus(municipality=municipality, focus_area=area)
+    if request.method != "POST" and status.pk:
+        audit_record(request, AuditEvent.Action.VIEW, status)
     form = StatusForm(request.POST or None, instance=status, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -110,6 +109,8 @@ def _period_choices():
 @area_access
 def indicator_list(request):
     user = request.user
+    if not policies.can_view_indicators(user):
+        raise PermissionDenied
     periods = _period_choices()
     chosen = request.GET.get("period", "")
     try:
@@ -119,7 +120,11 @@ def indicator_list(request):
     if period is None and periods:
         period = periods[0]
     municipalities = list(Municipality.objects.participating())
-    reports = IndicatorReport.objects.filter(period_start=period) if period else []
+    reports = (
+        IndicatorReport.objects.visible_to(user).filter(period_start=period)
+        if period
+        else []
+    )
     rows, totals, _table = reporting.indicator_table(user, municipalities, reports)
     if period:
         audit_record(
@@ -137,7 +142,7 @@ def indicator_list(request):
             "rows": rows,
             "totals": totals,
             "labels": list(reporting.INDICATOR_LABELS.values()),
-            "can_report": user.is_staff or bool(user.municipality_id),
+            "can_report": policies.can_report_indicators(user),
             "breadcrumbs": _crumbs((_("Indikatorer"), "")),
         },
     )
@@ -146,12 +151,16 @@ def indicator_list(request):
 @area_access
 def indicator_form(request):
     user = request.user
-    if not (user.is_staff or user.municipality_id):
+    if not policies.can_report_indicators(user):
         raise PermissionDenied
-    choices = Municipality.objects.participating() if user.is_staff else None
+    choices = (
+        Municipality.objects.participating() if policies.is_coordinator(user) else None
+    )
     form = IndicatorForm(request.POST or None, user=user, municipality_choices=choices)
     if request.method == "POST" and form.is_valid():
         municipality = form.cleaned_data.get("municipality") or user.municipality
+        if not policies.can_report_indicators(user, municipality):
+            raise PermissionDenied
         values = {name: form.cleaned_data[name] for name in IndicatorReport.INDICATORS}
         with transaction.atomic():
             report, _created = IndicatorReport.objects.update_or_create(
@@ -178,14 +187,6 @@ def indicator_form(request):
     )
 
 
-def _may_compare(user):
-    if policies.is_staff(user):
-        return True
-    return WorkingGroup.objects.filter(
-        pk__in=member_group_ids(user), kind=WorkingGroup.Kind.STRATEGIC
-    ).exists()
-
-
 def _report_period(request):
     today = timezone.localdate()
     start, end = reporting.default_period(today)
@@ -204,7 +205,7 @@ def _report_period(request):
 
 @area_access
 def comparison(request):
-    if not _may_compare(request.user):
+    if not policies.can_compare(request.user):
         raise PermissionDenied
     form, start, end, _area, _municipalities = _report_period(request)
     municipalities = list(Municipality.objects.participating())
@@ -220,7 +221,7 @@ def comparison(request):
     rows, totals, _table = reporting.indicator_table(
         request.user,
         municipalities,
-        reporting.reports_between(start, end, municipalities),
+        reporting.reports_between(start, end, municipalities, request.user),
     )
     audit_record(
         request,
@@ -247,6 +248,8 @@ def comparison(request):
 
 @area_access
 def report(request):
+    if not policies.can_make_report(request.user):
+        raise PermissionDenied
     form, start, end, area, municipalities = _report_period(request)
     if not (form.is_bound and form.is_valid()):
         return render(
@@ -294,6 +297,8 @@ def report(request):
 
 @area_access
 def export_entries_csv(request):
+    if not policies.can_export(request.user):
+        raise PermissionDenied
     entries = ProgressEntry.objects.visible_to(request.user).select_related(
         "group", "municipality", "organisation", "focus_area", "author"
     )
@@ -335,6 +340,8 @@ def export_entries_csv(request):
 
 @area_access
 def export_statuses_csv(request):
+    if not policies.can_export(request.user):
+        raise PermissionDenied
     statuses = FocusAreaStatus.objects.visible_to(request.user).select_related(
         "municipality", "focus_area"
     )
@@ -362,6 +369,8 @@ def export_statuses_csv(request):
 
 @area_access
 def export_indicators_csv(request):
+    if not policies.can_export(request.user):
+        raise PermissionDenied
     municipalities = list(Municipality.objects.participating())
     periods = _period_choices()
     rows = []
@@ -369,7 +378,9 @@ def export_indicators_csv(request):
         table_rows, totals, _table = reporting.indicator_table(
             request.user,
             municipalities,
-            IndicatorReport.objects.filter(period_start=period),
+            IndicatorReport.objects.visible_to(request.user).filter(
+                period_start=period
+            ),
         )
         rows += [[period.isoformat(), m.name, *cells] for m, cells in table_rows]
         rows.append([period.isoformat(), _("Totalt"), *totals])

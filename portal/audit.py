@@ -19,8 +19,12 @@ def client_address(request):
     return get_client_ip_address(request) or None
 
 
-def audit_record(request, action, obj=None, *, object_type="", object_id=""):
-    user = request.user if request.user.is_authenticated else None
+def audit_record(
+    request, action, obj=None, *, object_type="", object_id="", actor=None
+):
+    """`actor` stands in for the signed-in user where a token authenticates
+    (the calendar link)."""
+    user = actor or (request.user if request.user.is_authenticated else None)
     if obj is not None:
         object_type = obj._meta.label
         object_id = str(obj.pk)

@@ -79,3 +79,46 @@ LOGIN_AT_KEY = "portal_login_at"
 
 def remember_login_time(sender, request, user, **kwargs):
     request.session[LOGIN_AT_KEY] = time.time()
+
+
+class AuditDenialMiddleware:
+    """Every 403 and 404 decided in the coordination area or the admin is
+    recorded as a denied attempt (who, which view, which object; never a
+    token or the query string)."""
+
+    AUDITED_NAMESPACES = {"samordning", "admin"}
+    SECRET_KWARGS = {"token"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from portal.audit import audit_record
+        from portal.models import AuditEvent
+
+        match = getattr(request, "resolver_match", None)
+        if not isinstance(exception, Http404 | PermissionDenied) or match is None:
+            return None
+        if not self.AUDITED_NAMESPACES & set(match.namespaces):
+            return None
+        object_id = next(
+            (
+                str(value)
+                for key, value in match.kwargs.items()
+                if key not in self.SECRET_KWARGS
+            ),
+            "",
+        )
+        audit_record(
+            request,
+            AuditEvent.Action.DENIED,
+            object_type=(match.view_name or "")[:100],
+            object_id=object_id[:40],
+        )
+        return None

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
     "portal.middleware.InternalNoStoreMiddleware",
+    "portal.middleware.AuditDenialMiddleware",
     # Axes must come last: it turns lockouts into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -164,3 +164,14 @@ class PresentationSpeakerFactory(factory.django.DjangoModelFactory):
 
     presentation = factory.SubFactory(PresentationFactory)
     speaker = factory.SubFactory(SpeakerFactory)
+
+
+def participant(**user_fields):
+    """A representative with a current seat in a working group: the least a
+    user needs to enter the coordination area."""
+    municipality = user_fields.pop("municipality", None) or MunicipalityFactory()
+    user = UserFactory(municipality=municipality, **user_fields)
+    MembershipFactory(
+        user=user, municipality=municipality, start_date=datetime.date(2022, 1, 1)
+    )
+    return user

@@ -3,8 +3,8 @@
 Nothing here may describe an individual in the criminal milieu: progress is
 logged as work done. Every progress entry says who may see it (sharing level)
 and from when (release time); `ProgressEntry.objects.visible_to(user, now)`
-is the only way views read entries, and `municipalities.policies` the only
-judge of actions.
+is the only way views read entries (every model here has such a door), and
+`municipalities.policies` holds every rule behind the doors.
 """
 
 import secrets
@@ -31,23 +31,27 @@ class SharingLevel(models.TextChoices):
     OWN = "own", _("Egen kommun – egen kommun eller organisation och programstaben")
 
 
-SHARING_ORDER = [
-    SharingLevel.OPEN,
-    SharingLevel.MANDATE,
-    SharingLevel.GROUP,
-    SharingLevel.OWN,
-]
+class CoordinationQuerySet(models.QuerySet):
+    """`visible_to(user, now)` is the door; the rule lives in policies."""
+
+    policy_name = ""
+
+    def visible_to(self, user, now=None):
+        from municipalities import policies
+
+        return getattr(policies, self.policy_name)(self, user, now)
 
 
-def member_group_ids(user, today=None):
-    """Ids of the groups the user is an active member of."""
-    from municipalities.models.core import Membership
+class GroupItemQuerySet(CoordinationQuerySet):
+    policy_name = "visible_group_items"
 
-    return list(
-        Membership.objects.active(today)
-        .filter(user=user)
-        .values_list("group_id", flat=True)
-    )
+
+class ProgressEntryQuerySet(CoordinationQuerySet):
+    policy_name = "visible_entries"
+
+
+class EntryAttachmentQuerySet(CoordinationQuerySet):
+    policy_name = "visible_attachments"
 
 
 class Meeting(models.Model):
@@ -74,6 +78,7 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = GroupItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("möte")
@@ -138,6 +143,7 @@ class Decision(models.Model):
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = GroupItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("beslut")
@@ -188,6 +194,7 @@ class Action(models.Model):
     updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = GroupItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("åtgärd")
@@ -197,30 +204,6 @@ class Action(models.Model):
 
     def __str__(self):
         return self.what[:60]
-
-
-class ProgressEntryQuerySet(models.QuerySet):
-    def visible_to(self, user, now=None):
-        """The only door to entries: what `user` may see at `now`.
-
-        Mirrors `municipalities.policies.can_view_entry`, which judges one
-        entry; tests hold the two to the same table.
-        """
-        now = now or timezone.now()
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if user.is_staff:
-            return self.all()
-        own = Q(pk__in=[])
-        if user.municipality_id:
-            own = Q(municipality_id=user.municipality_id)
-        elif user.organisation_id:
-            own = Q(organisation_id=user.organisation_id)
-        released = Q(release_at__lte=now)
-        shared = Q(sharing_level__in=[SharingLevel.OPEN, SharingLevel.MANDATE]) | Q(
-            sharing_level=SharingLevel.GROUP, group_id__in=member_group_ids(user)
-        )
-        return self.filter(own | (released & shared))
 
 
 class ProgressEntry(models.Model):
@@ -343,6 +326,8 @@ class EntryAttachment(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    objects = EntryAttachmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("bilaga")

@@ -100,6 +100,13 @@ class Organisation(models.Model):
         return self.name
 
 
+class WorkingGroupQuerySet(models.QuerySet):
+    def visible_to(self, user, now=None):
+        from municipalities import policies
+
+        return policies.visible_groups(self, user, now)
+
+
 class WorkingGroup(models.Model):
     class Kind(models.TextChoices):
         STRATEGIC = "strategic", _("Strategisk arbetsgrupp")
@@ -134,10 +141,18 @@ class WorkingGroup(models.Model):
         related_name="working_groups",
     )
 
+    objects = WorkingGroupQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("arbetsgrupp")
         verbose_name_plural = _("arbetsgrupper")
         ordering = ["kind", "name"]
+        permissions = [
+            (
+                "coordinate",
+                _("Får se och hantera allt i samordningen (programledningen)"),
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["mandate", "name"], name="working_group_unique_name"
@@ -153,10 +168,16 @@ class WorkingGroup(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def active(self, today=None):
+        """Seats held today by users who may still sign in."""
         today = today or timezone.localdate()
-        return self.filter(start_date__lte=today).filter(
+        return self.filter(start_date__lte=today, user__is_active=True).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today)
         )
+
+    def visible_to(self, user, now=None):
+        from municipalities import policies
+
+        return policies.visible_memberships(self, user, now)
 
 
 class Membership(models.Model):
@@ -200,6 +221,15 @@ class Membership(models.Model):
     )
     start_date = models.DateField(_("från"), default=timezone.localdate)
     end_date = models.DateField(_("till och med"), null=True, blank=True)
+    partner_can_write = models.BooleanField(
+        _("samverkansparten får skriva"),
+        default=False,
+        help_text=_(
+            "Samverkansparter (polis, länsstyrelse, organisationer) kan bara läsa "
+            "i gruppen om inte detta är ikryssat. Kommunrepresentanter får alltid "
+            "skriva i sina grupper."
+        ),
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -222,6 +252,10 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "group"], name="membership_unique_user_group"
             ),
+            models.CheckConstraint(
+                condition=Q(partner_can_write=False) | Q(organisation__isnull=False),
+                name="membership_write_flag_only_for_partners",
+            ),
         ]
 
     def __str__(self):
@@ -236,6 +270,20 @@ class Membership(models.Model):
             raise ValidationError(
                 {"end_date": _("Slutdatum kan inte vara före startdatum.")}
             )
+        if self.partner_can_write and not self.organisation_id:
+            raise ValidationError(
+                {
+                    "partner_can_write": _(
+                        "Skrivrätten gäller bara samverkansparter; "
+                        "kommunrepresentanter får alltid skriva."
+                    )
+                }
+            )
+
+    @property
+    def can_write(self):
+        """Representatives write in their groups; partners only when granted."""
+        return self.municipality_id is not None or self.partner_can_write
 
 
 class Stage(models.TextChoices):
@@ -257,19 +305,10 @@ class FocusAreaStatusQuerySet(models.QuerySet):
             sharing_level=SharingLevel.OPEN, municipality__participates=True
         )
 
-    def visible_to(self, user):
-        """Staff see all; others their own municipality's and what is shared
-        with everyone signed in (Öppen, Uppdraget)."""
-        from municipalities.models.coordination import SharingLevel
+    def visible_to(self, user, now=None):
+        from municipalities import policies
 
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if user.is_staff:
-            return self.all()
-        shared = Q(sharing_level__in=[SharingLevel.OPEN, SharingLevel.MANDATE])
-        if user.municipality_id:
-            shared |= Q(municipality_id=user.municipality_id)
-        return self.filter(shared)
+        return policies.visible_statuses(self, user, now)
 
 
 class FocusAreaStatus(models.Model):
@@ -340,6 +379,13 @@ class FocusAreaStatus(models.Model):
         return (today - timezone.localtime(self.updated_at).date()).days > days
 
 
+class IndicatorReportQuerySet(models.QuerySet):
+    def visible_to(self, user, now=None):
+        from municipalities import policies
+
+        return policies.visible_indicator_reports(self, user, now)
+
+
 class IndicatorReport(models.Model):
     """Aggregate counts for one municipality and period. Never individuals."""
 
@@ -380,6 +426,7 @@ class IndicatorReport(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = IndicatorReportQuerySet.as_manager()
 
     INDICATORS = [
         "inquiries",

@@ -19,7 +19,6 @@ EDITOR_ADDABLE = {
     "municipalities.municipality",
     "municipalities.organisation",
     "municipalities.workinggroup",
-    "municipalities.focusareastatus",
 }
 EDITOR_VIEW_ONLY = {"programme.mandate", "programme.subscriber"}
 

@@ -1,8 +1,10 @@
-"""A small coordination world: two municipalities, a partner, one group."""
+"""A small coordination world: three municipalities, a partner organisation,
+two groups and one user of every role (see ROLES in test_permission_matrix)."""
 
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -12,6 +14,7 @@ from municipalities.models import (
     ProgressEntry,
     SharingLevel,
 )
+from municipalities.policies import EDITOR_GROUP, PROGRAMME_LEAD_GROUP
 from tests import factories
 
 PAST = datetime.datetime(2024, 1, 1, 9, tzinfo=datetime.UTC)
@@ -41,15 +44,30 @@ def world(db):
         "rep_a": person("rep_a", municipality=town_a),
         "rep_b": person("rep_b", municipality=town_b),
         "partner": person("partner", organisation=police),
+        "partner_writer": person("partner_writer", organisation=police),
         "chair": person("chair", municipality=town_c),
         "staff": person("staff", is_staff=True),
+        "superuser": person("superuser", is_staff=True, is_superuser=True),
+        "editor": person("editor", is_staff=True),
+        "former": person("former", municipality=town_a),
         "deactivated": person("deactivated", municipality=town_a, is_active=False),
     }
-    for key, role in [
-        ("rep_a", Membership.Role.MEMBER),
-        ("partner", Membership.Role.MEMBER),
-        ("chair", Membership.Role.CHAIR),
-        ("deactivated", Membership.Role.MEMBER),
+    # get_or_create: a transactional test flushes what the migrations made.
+    lead, _ = Group.objects.get_or_create(name=PROGRAMME_LEAD_GROUP)
+    lead.permissions.add(
+        Permission.objects.get(
+            content_type__app_label="municipalities", codename="coordinate"
+        )
+    )
+    users["staff"].groups.add(lead)
+    users["editor"].groups.add(Group.objects.get_or_create(name=EDITOR_GROUP)[0])
+    for key, role, end in [
+        ("rep_a", Membership.Role.MEMBER, None),
+        ("partner", Membership.Role.MEMBER, None),
+        ("partner_writer", Membership.Role.MEMBER, None),
+        ("chair", Membership.Role.CHAIR, None),
+        ("former", Membership.Role.MEMBER, datetime.date(2023, 3, 31)),
+        ("deactivated", Membership.Role.MEMBER, None),
     ]:
         user = users[key]
         Membership.objects.create(
@@ -59,6 +77,8 @@ def world(db):
             organisation=user.organisation,
             role=role,
             start_date=datetime.date(2022, 1, 1),
+            end_date=end,
+            partner_can_write=key == "partner_writer",
         )
     Membership.objects.create(
         user=users["rep_b"],

@@ -6,26 +6,46 @@ computed by the policy module under test.
 
 from django.test import Client
 
-from tests.samordning.conftest import PAST
+from tests.samordning.conftest import PAST, make_entry
 
 LEVELS = ["open", "mandate", "group", "own"]
-ROLES = ["anonymous", "rep_a", "rep_b", "partner", "chair", "staff", "deactivated"]
+ROLES = [
+    "anonymous",
+    "rep_a",
+    "rep_b",
+    "partner",
+    "partner_writer",
+    "chair",
+    "staff",
+    "superuser",
+    "editor",
+    "former",
+    "deactivated",
+]
 
 # Which (level, released?) entries each role may VIEW. Entries are written by
-# rep_a for municipality A in group "operativ", where partner and chair are
-# members and rep_b is not.
+# rep_a for municipality A in group "operativ", where partner, partner_writer
+# and chair are members and rep_b is not. The editor (Redaktör) and the
+# former member are shut out of the whole area (403); deactivated users
+# cannot sign in at all.
 EVERYTHING = {(level, state) for level in LEVELS for state in ("released", "embargoed")}
+IN_GROUP = {("open", "released"), ("mandate", "released"), ("group", "released")}
 VIEW = {
     "anonymous": set(),
     "deactivated": set(),
+    "editor": set(),
+    "former": set(),
     "rep_a": EVERYTHING,  # own municipality, before and after release
-    "staff": EVERYTHING,
+    "staff": EVERYTHING,  # Programledning
+    "superuser": EVERYTHING,
     "rep_b": {("open", "released"), ("mandate", "released")},
-    "partner": {("open", "released"), ("mandate", "released"), ("group", "released")},
-    "chair": {("open", "released"), ("mandate", "released"), ("group", "released")},
+    "partner": IN_GROUP,
+    "partner_writer": IN_GROUP,
+    "chair": IN_GROUP,
 }
+SHUT_OUT = {"editor", "former"}
 # Who may EDIT and DELETE: the author (in their own municipality) and staff.
-EDIT = {"rep_a": EVERYTHING, "staff": EVERYTHING}
+EDIT = {"rep_a": EVERYTHING, "staff": EVERYTHING, "superuser": EVERYTHING}
 
 ACTIONS = {
     "view": lambda entry: entry.get_absolute_url(),
@@ -39,6 +59,8 @@ ACTIONS = {
 def expected_status(role, action, key):
     if role in ("anonymous", "deactivated"):
         return 302  # to the login page
+    if role in SHUT_OUT:
+        return 403
     may_view = key in VIEW[role]
     if action in ("edit", "delete"):
         if key in EDIT.get(role, set()):
@@ -113,6 +135,8 @@ def test_group_page_is_for_members_and_staff_only(world):
     assert client_for(world, "chair").get(url).status_code == 200
     assert client_for(world, "staff").get(url).status_code == 200
     assert client_for(world, "rep_b").get(url).status_code == 404
+    assert client_for(world, "editor").get(url).status_code == 403
+    assert client_for(world, "former").get(url).status_code == 403
 
 
 def test_only_chair_and_staff_manage_meetings(world):
@@ -121,24 +145,26 @@ def test_only_chair_and_staff_manage_meetings(world):
 
     assert client_for(world, "rep_a").get(url).status_code == 403
     assert client_for(world, "partner").post(url, data).status_code == 403
+    assert client_for(world, "partner_writer").post(url, data).status_code == 403
     assert client_for(world, "rep_b").get(url).status_code == 404
+    assert client_for(world, "editor").post(url, data).status_code == 403
     assert client_for(world, "chair").post(url, data).status_code == 302
     assert client_for(world, "staff").post(url, data).status_code == 302
     assert world["group"].meetings.count() == 2
 
 
-def test_members_add_decisions_and_actions(world):
-    partner = client_for(world, "partner")
+DECISION = {
+    "decided_on": "2024-05-02",
+    "text": "Vi startar en utbildning.",
+    "follow_up": "action",
+}
 
-    decision = partner.post(
-        "/samordning/grupper/operativ/beslut/nytt/",
-        {
-            "decided_on": "2024-05-02",
-            "text": "Vi startar en utbildning.",
-            "follow_up": "action",
-        },
-    )
-    action = partner.post(
+
+def test_members_who_may_write_add_decisions_and_actions(world):
+    writer = client_for(world, "partner_writer")
+
+    decision = writer.post("/samordning/grupper/operativ/beslut/nytt/", DECISION)
+    action = writer.post(
         "/samordning/grupper/operativ/atgarder/ny/",
         {
             "what": "Boka lokal",
@@ -154,6 +180,75 @@ def test_members_add_decisions_and_actions(world):
     assert (decision.status_code, action.status_code) == (302, 302)
     assert outsider.status_code == 404
     assert world["group"].actions.get().owner == world["users"]["chair"]
+
+
+def test_partner_is_read_only_unless_the_membership_grants_writing(world, entries):
+    partner = client_for(world, "partner")
+    group_page = partner.get("/samordning/grupper/operativ/")
+
+    decision = partner.post("/samordning/grupper/operativ/beslut/nytt/", DECISION)
+    action = partner.get("/samordning/grupper/operativ/atgarder/ny/")
+    entry_form = partner.get("/samordning/lagesrapporter/ny/")
+
+    assert group_page.status_code == 200
+    assert (decision.status_code, action.status_code) == (403, 403)
+    assert entry_form.status_code == 403
+    assert not world["group"].decisions.exists()
+    assert (
+        client_for(world, "partner_writer")
+        .get("/samordning/lagesrapporter/ny/")
+        .status_code
+        == 200
+    )
+
+
+def test_partner_sees_only_the_groups_it_belongs_to(world, entries):
+    """Need-to-know: a partner does not see another group's entries even when
+    they are shared with the whole mandate."""
+    other = make_entry(
+        world,
+        level="mandate",
+        release_at=PAST,
+        title="Rapport markorannangrupp",
+        author="rep_b",
+    )
+    other.group = world["other_group"]
+    other.save()
+
+    partner_list = client_for(world, "partner").get("/samordning/lagesrapporter/")
+    rep_list = client_for(world, "rep_a").get("/samordning/lagesrapporter/")
+
+    assert "markorannangrupp" not in partner_list.content.decode()
+    assert "markormandatereleased" in partner_list.content.decode()
+    assert "markorannangrupp" in rep_list.content.decode()
+    assert client_for(world, "partner").get(other.get_absolute_url()).status_code == 404
+
+
+def test_former_member_and_deactivated_user_leave_every_list_and_choice(world):
+    from municipalities.models import Action
+
+    former, deactivated = world["users"]["former"], world["users"]["deactivated"]
+    staff = client_for(world, "staff")
+
+    group_page = staff.get("/samordning/grupper/operativ/").content.decode()
+    action_form = staff.get("/samordning/grupper/operativ/atgarder/ny/")
+    owner_choices = set(
+        action_form.context["form"]
+        .fields["owner"]
+        .queryset.values_list("email", flat=True)
+    )
+
+    assert world["users"]["chair"].get_full_name() in group_page
+    assert former.get_full_name() not in group_page
+    assert deactivated.get_full_name() not in group_page
+    assert former.email not in owner_choices
+    assert deactivated.email not in owner_choices
+    assert world["users"]["chair"].email in owner_choices
+    # The action they still own is no longer theirs to see.
+    Action.objects.create(group=world["group"], what="markoragare", owner=former)
+    dashboard = client_for(world, "former").get("/samordning/")
+    assert dashboard.status_code == 403
+    assert "markoragare" not in dashboard.content.decode()
 
 
 def test_policy_denies_unknown_action(world, entries):
