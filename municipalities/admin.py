@@ -7,6 +7,7 @@ write is audited.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -75,8 +76,10 @@ class CoordinationAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
-        if self.has_view_or_change_permission(request):
-            self._audit_read(request, object_id)
+        # Refuse before looking the object up, as the other pages do.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        self._audit_read(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):

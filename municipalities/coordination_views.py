@@ -300,6 +300,7 @@ def group_ics(request, slug, token):
         object_type="municipalities.GroupCalendar",
         object_id=str(group.pk),
         actor=user,
+        path=request.path.replace(token, "[dold]"),
     )
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//FoU Nordväst//Samordning//SV")

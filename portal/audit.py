@@ -20,10 +20,10 @@ def client_address(request):
 
 
 def audit_record(
-    request, action, obj=None, *, object_type="", object_id="", actor=None
+    request, action, obj=None, *, object_type="", object_id="", actor=None, path=None
 ):
     """`actor` stands in for the signed-in user where a token authenticates
-    (the calendar link)."""
+    (the calendar link); `path` replaces a request path that holds a secret."""
     user = actor or (request.user if request.user.is_authenticated else None)
     if obj is not None:
         object_type = obj._meta.label
@@ -34,7 +34,7 @@ def audit_record(
         action=action,
         object_type=object_type,
         object_id=object_id,
-        path=request.path[:300],
+        path=(request.path if path is None else path)[:300],
         ip_address=client_address(request),
     )
     logger.info(

@@ -107,6 +107,9 @@ class AuditDenialMiddleware:
             return None
         if not self.AUDITED_NAMESPACES & set(match.namespaces):
             return None
+        path = request.path
+        for key in self.SECRET_KWARGS & set(match.kwargs):
+            path = path.replace(str(match.kwargs[key]), "[dold]")
         object_id = next(
             (
                 str(value)
@@ -120,5 +123,6 @@ class AuditDenialMiddleware:
             AuditEvent.Action.DENIED,
             object_type=(match.view_name or "")[:100],
             object_id=object_id[:40],
+            path=path,
         )
         return None
