@@ -57,7 +57,7 @@ test: $(VENV)/.dev.stamp node_modules/.stamp lint
 
 messages: $(VENV)/.runtime.stamp
 	DEBUG=true $(MANAGE) makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules
-	DEBUG=true $(MANAGE) compilemessages -l en --ignore=.venv
+	DEBUG=true $(MANAGE) compilemessages -l en -l sv --ignore=.venv
 
 clean:
 	rm -rf .test-staticfiles .test-media staticfiles
