@@ -1,22 +1,23 @@
 """Municipalities, partners and working groups (core), and the coordination
-area that lives around them (coordination)."""
+area that lives around them (coordination). `core` imports nothing from
+`coordination`; `coordination` refers to core models by name."""
 
 from municipalities.models.coordination import (
     Action,
     CalendarToken,
     Decision,
     EntryAttachment,
+    FocusAreaStatus,
+    IndicatorReport,
     Meeting,
     ProgressEntry,
     SharingLevel,
+    Stage,
 )
 from municipalities.models.core import (
-    FocusAreaStatus,
-    IndicatorReport,
     Membership,
     Municipality,
     Organisation,
-    Stage,
     WorkingGroup,
 )
 

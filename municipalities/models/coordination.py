@@ -368,3 +368,204 @@ class CalendarToken(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.group}"
+
+
+class Stage(models.TextChoices):
+    """Where a municipality stands in the work of a focus area."""
+
+    NOT_STARTED = "not_started", _("Inte påbörjat")
+    MAPPING = "mapping", _("Kartläggning")
+    PLANNING = "planning", _("Planering")
+    IMPLEMENTING = "implementing", _("Genomförande")
+    FOLLOW_UP = "follow_up", _("Uppföljning")
+
+
+# A municipality's stage is not group business: every level but Arbetsgruppen.
+STATUS_SHARING_CHOICES = [
+    (level.value, level.label) for level in SharingLevel if level != SharingLevel.GROUP
+]
+
+
+class FocusAreaStatusQuerySet(models.QuerySet):
+    def public(self):
+        """Only stages shared as Öppen reach the public municipality pages."""
+        return self.filter(
+            sharing_level=SharingLevel.OPEN, municipality__participates=True
+        )
+
+    def visible_to(self, user, now=None):
+        from municipalities import policies
+
+        return policies.visible_statuses(self, user, now)
+
+
+class FocusAreaStatus(models.Model):
+    """A municipality's current stage in one focus area, with its history."""
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("kommun"),
+        on_delete=models.CASCADE,
+        related_name="statuses",
+    )
+    focus_area = models.ForeignKey(
+        "programme.FocusArea",
+        verbose_name=_("fokusområde"),
+        on_delete=models.CASCADE,
+        related_name="statuses",
+    )
+    stage = models.CharField(
+        _("skede"), max_length=20, choices=Stage.choices, default=Stage.NOT_STARTED
+    )
+    comment = models.CharField(
+        _("kommentar"),
+        max_length=300,
+        blank=True,
+        help_text=_("En kort mening om läget. Skriv aldrig om enskilda personer."),
+    )
+    sharing_level = models.CharField(
+        _("delas med"),
+        max_length=10,
+        choices=STATUS_SHARING_CHOICES,
+        default=SharingLevel.OWN,
+        help_text=_(
+            "Bara läget som delas som Öppen visas på de publika kommunsidorna."
+        ),
+    )
+    updated_at = models.DateTimeField(_("senast uppdaterad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppdaterad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = FocusAreaStatusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("läge per fokusområde")
+        verbose_name_plural = _("läge per fokusområde")
+        ordering = ["municipality", "focus_area"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "focus_area"],
+                name="focus_area_status_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality}: {self.focus_area} – {self.get_stage_display()}"
+
+    def is_stale(self, today, days):
+        return (today - timezone.localtime(self.updated_at).date()).days > days
+
+
+class IndicatorReportQuerySet(models.QuerySet):
+    def visible_to(self, user, now=None):
+        from municipalities import policies
+
+        return policies.visible_indicator_reports(self, user, now)
+
+
+class IndicatorReport(models.Model):
+    """Aggregate counts for one municipality and period. Never individuals."""
+
+    class PeriodKind(models.TextChoices):
+        MONTH = "month", _("Månad")
+        QUARTER = "quarter", _("Kvartal")
+
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        verbose_name=_("kommun"),
+        on_delete=models.CASCADE,
+        related_name="indicator_reports",
+    )
+    period_kind = models.CharField(
+        _("periodtyp"), max_length=10, choices=PeriodKind.choices
+    )
+    period_start = models.DateField(
+        _("periodens första dag"),
+        help_text=_("Den första dagen i månaden eller kvartalet."),
+    )
+    inquiries = models.PositiveIntegerField(_("förfrågningar om avhopp"))
+    cases_opened = models.PositiveIntegerField(_("inledda avhopparärenden"))
+    cases_with_intervention = models.PositiveIntegerField(
+        _("ärenden som ledde till insats")
+    )
+    prevention_activities = models.PositiveIntegerField(_("förebyggande aktiviteter"))
+    people_reached = models.PositiveIntegerField(
+        _("personer som nåtts av förebyggande aktiviteter")
+    )
+    updated_at = models.DateTimeField(_("senast uppdaterad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uppdaterad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+    objects = IndicatorReportQuerySet.as_manager()
+
+    INDICATORS = [
+        "inquiries",
+        "cases_opened",
+        "cases_with_intervention",
+        "prevention_activities",
+        "people_reached",
+    ]
+
+    class Meta:
+        verbose_name = _("indikatorrapport")
+        verbose_name_plural = _("indikatorrapporter")
+        ordering = ["-period_start", "municipality"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "period_kind", "period_start"],
+                name="indicator_report_unique_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(cases_with_intervention__lte=F("cases_opened")),
+                name="indicator_interventions_within_cases",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.period_start:%Y-%m} ({self.period_kind})"
+
+    def clean(self):
+        if self.period_start and (
+            self.period_start.day != 1
+            or (
+                self.period_kind == self.PeriodKind.QUARTER
+                and self.period_start.month not in (1, 4, 7, 10)
+            )
+        ):
+            raise ValidationError(
+                {
+                    "period_start": _(
+                        "Ange periodens första dag: den första i "
+                        "månaden, eller för kvartal 1 januari, 1 "
+                        "april, 1 juli eller 1 oktober."
+                    )
+                }
+            )
+        if (
+            self.cases_with_intervention is not None
+            and self.cases_opened is not None
+            and self.cases_with_intervention > self.cases_opened
+        ):
+            raise ValidationError(
+                {
+                    "cases_with_intervention": _(
+                        "Antalet ärenden med insats kan inte "
+                        "vara större än antalet inledda "
+                        "ärenden."
+                    )
+                }
+            )
