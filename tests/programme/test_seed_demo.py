@@ -182,19 +182,32 @@ def test_seed_demo_programme_lead_uses_the_migrations_group(settings):
     assert not lead.has_perm("municipalities.add_progressentry")
 
 
-# (email, url): status. Each role's headline rule, through the real URLs.
+STRATEGIC = "/samordning/grupper/strategisk-arbetsgrupp/"
+OPERATIONAL = "/samordning/grupper/operativ-arbetsgrupp/"
+# (email, url): status. Each role's headline rule, and what the README's
+# table of demo logins promises, through the real URLs.
 HEADLINE_RULES = {
-    ("redaktor@example.se", "/samordning/"): 403,
-    ("redaktor@example.se", "/admin/programme/newsarticle/"): 200,
+    ("admin@example.se", "/admin/municipalities/progressentry/add/"): 200,
     ("programledning@example.se", "/samordning/"): 200,
     ("programledning@example.se", "/samordning/jamforelse/"): 200,
     ("programledning@example.se", "/admin/municipalities/progressentry/"): 200,
     ("programledning@example.se", "/admin/municipalities/progressentry/add/"): 403,
-    ("admin@example.se", "/admin/municipalities/progressentry/add/"): 200,
+    ("redaktor@example.se", "/samordning/"): 403,
+    ("redaktor@example.se", "/admin/programme/newsarticle/"): 200,
+    ("redaktor@example.se", "/admin/municipalities/progressentry/"): 403,
     ("kommun@example.se", "/samordning/lagesrapporter/ny/"): 200,
-    ("partner@example.se", "/samordning/"): 200,
+    ("kommun@example.se", "/samordning/jamforelse/"): 200,
+    ("kommun@example.se", STRATEGIC + "moten/nytt/"): 200,
+    ("kommun@example.se", OPERATIONAL + "moten/nytt/"): 403,
+    ("kommun@example.se", "/admin/"): 302,
+    ("partner@example.se", OPERATIONAL): 200,
+    ("partner@example.se", STRATEGIC): 404,
     ("partner@example.se", "/samordning/lagesrapporter/ny/"): 403,
+    ("partner@example.se", "/samordning/jamforelse/"): 403,
+    ("lansstyrelsen@example.se", STRATEGIC): 200,
+    ("lansstyrelsen@example.se", OPERATIONAL): 404,
     ("lansstyrelsen@example.se", "/samordning/lagesrapporter/ny/"): 200,
+    ("lansstyrelsen@example.se", "/samordning/jamforelse/"): 200,
     ("tidigare@example.se", "/samordning/"): 403,
 }
 
