@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.html import escape
 
 from municipalities.models import Membership, Municipality, Organisation, WorkingGroup
+from municipalities.policies import EDITOR_GROUP, PROGRAMME_LEAD_GROUP
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 from programme.models import FocusArea, Mandate, Milestone, NewsArticle, Person
 
@@ -468,51 +469,114 @@ def load_demo(*, with_logins: bool) -> dict:
 
 
 def _demo_logins(strategic, operational, organisations):
+    """One login per role, with the seats that role needs; returns (role,
+    email, what they may do) for the command to print. Seats date from the
+    mandate's start so that the former member's can have ended."""
     User = get_user_model()
     jarfalla = Municipality.objects.get(kommunkod="0123")
+    sollentuna = Municipality.objects.get(kommunkod="0163")
     police = organisations["polisen-norrort"]
-    logins = []
+    county_board = organisations["lansstyrelsen-stockholm"]
+    mandate_start = datetime.date(2022, 4, 1)
 
-    def user(email, first, last, *, is_staff=False, municipality=None, org=None):
+    def user(
+        email,
+        first,
+        last,
+        *,
+        is_staff=False,
+        is_superuser=False,
+        group=None,
+        municipality=None,
+        org=None,
+    ):
         account, _ = _upsert(
             User,
             {"email": email},
             {
                 "first_name": first,
                 "last_name": last,
+                "is_active": True,
                 "is_staff": is_staff,
+                "is_superuser": is_superuser,
                 "municipality": municipality,
                 "organisation": org,
             },
         )
+        groups = [Group.objects.get_or_create(name=group)[0]] if group else []
+        account.groups.set(groups)
         if not account.check_password(DEMO_PASSWORD):
             account.set_password(DEMO_PASSWORD)
             account.save(update_fields=["password"])
         return account
 
-    editor = user("redaktor@example.se", "Redaktör", "Demo", is_staff=True)
-    editor.groups.add(Group.objects.get_or_create(name="Redaktör")[0])
-    logins.append(("Redaktör", editor.email))
+    def seat(
+        account,
+        group,
+        *,
+        role=Membership.Role.MEMBER,
+        end_date=None,
+        partner_can_write=False,
+    ):
+        _upsert(
+            Membership,
+            {"user": account, "group": group},
+            {
+                "municipality": account.municipality,
+                "organisation": account.organisation,
+                "role": role,
+                "start_date": mandate_start,
+                "end_date": end_date,
+                "partner_can_write": partner_can_write,
+            },
+        )
+
+    superuser = user(
+        "admin@example.se", "Admin", "Demo", is_staff=True, is_superuser=True
+    )
+    # The group comes from migration 0008 with its permissions; get_or_create
+    # only covers a database flushed by a transactional test.
+    lead = user(
+        "programledning@example.se",
+        "Programledning",
+        "Demo",
+        is_staff=True,
+        group=PROGRAMME_LEAD_GROUP,
+    )
+    editor = user(
+        "redaktor@example.se", "Redaktör", "Demo", is_staff=True, group=EDITOR_GROUP
+    )
 
     representative = user(
         "kommun@example.se", "Kommunrepresentant", "Demo", municipality=jarfalla
     )
-    for group, role in [
-        (operational, Membership.Role.MEMBER),
-        (strategic, Membership.Role.CHAIR),
-    ]:
-        _upsert(
-            Membership,
-            {"user": representative, "group": group},
-            {"municipality": jarfalla, "organisation": None, "role": role},
-        )
-    logins.append(("Kommunrepresentant (Järfälla)", representative.email))
+    seat(representative, operational)
+    seat(representative, strategic, role=Membership.Role.CHAIR)
 
-    partner = user("partner@example.se", "Samverkanspart", "Demo", org=police)
-    _upsert(
-        Membership,
-        {"user": partner, "group": operational},
-        {"municipality": None, "organisation": police, "role": Membership.Role.MEMBER},
+    reader = user("partner@example.se", "Samverkanspart", "Demo", org=police)
+    seat(reader, operational)
+
+    writer = user(
+        "lansstyrelsen@example.se", "Samverkanspart", "Demo", org=county_board
     )
-    logins.append(("Samverkanspart (Polisen, Norrort)", partner.email))
-    return logins
+    seat(writer, strategic, partner_can_write=True)
+
+    former = user("tidigare@example.se", "Tidigare", "Demo", municipality=sollentuna)
+    seat(former, operational, end_date=datetime.date(2022, 12, 31))
+
+    return [
+        ("Superanvändare", superuser.email,
+         "allt; den enda som ändrar samordningsdata i admin"),
+        ("Programledning", lead.email,
+         "ser och hanterar allt i samordningen; läser den i admin"),
+        ("Redaktör", editor.email,
+         "publikt innehåll i admin; nekas samordningen"),
+        ("Kommunrepresentant (Järfälla)", representative.email,
+         "skriver i båda grupperna; ordförande i den strategiska"),
+        ("Samverkanspart (Polisen Norrort)", reader.email,
+         "läser i operativa gruppen"),
+        ("Samverkanspart (Länsstyrelsen)", writer.email,
+         "skriver i strategiska gruppen"),
+        ("Tidigare medlem (Sollentuna)", former.email,
+         "medlemskapet har upphört; nekas samordningen"),
+    ]  # fmt: skip

@@ -1,15 +1,18 @@
+import datetime
 import io
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import Client
 from pypdf import PdfReader
 
 from municipalities.models import Membership, Municipality
 from portal.models import User
 from portal.uploads import validate_pdf
 from presentations.models import Presentation
+from programme.demo import DEMO_PASSWORD, load_demo
 from programme.models import FocusArea
 
 SNAPSHOT_APPS = ["portal", "programme", "municipalities", "presentations"]
@@ -106,3 +109,118 @@ def test_seed_demo_logins_only_with_debug(settings):
     )
     for email in ["redaktor@example.se", "kommun@example.se", "partner@example.se"]:
         assert email in output
+
+
+# email: (groups, is_staff, is_superuser, municipality, organisation)
+DEMO_USERS = {
+    "admin@example.se": ([], True, True, None, None),
+    "programledning@example.se": (["Programledning"], True, False, None, None),
+    "redaktor@example.se": (["Redaktör"], True, False, None, None),
+    "kommun@example.se": ([], False, False, "Järfälla", None),
+    "partner@example.se": ([], False, False, None, "polisen-norrort"),
+    "lansstyrelsen@example.se": ([], False, False, None, "lansstyrelsen-stockholm"),
+    "tidigare@example.se": ([], False, False, "Sollentuna", None),
+}
+# (email, group slug): (role, partner_can_write, end_date)
+DEMO_SEATS = {
+    ("kommun@example.se", "operativ-arbetsgrupp"): ("member", False, None),
+    ("kommun@example.se", "strategisk-arbetsgrupp"): ("chair", False, None),
+    ("partner@example.se", "operativ-arbetsgrupp"): ("member", False, None),
+    ("lansstyrelsen@example.se", "strategisk-arbetsgrupp"): ("member", True, None),
+    ("tidigare@example.se", "operativ-arbetsgrupp"): (
+        "member",
+        False,
+        datetime.date(2022, 12, 31),
+    ),
+}
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_one_login_per_role(settings):
+    settings.DEBUG = True
+    output = run_seed()
+
+    users = {
+        user.email: (
+            sorted(group.name for group in user.groups.all()),
+            user.is_staff,
+            user.is_superuser,
+            user.municipality and user.municipality.name,
+            user.organisation and user.organisation.slug,
+        )
+        for user in User.objects.select_related("municipality", "organisation")
+    }
+    assert users == DEMO_USERS
+    assert all(user.check_password(DEMO_PASSWORD) for user in User.objects.all())
+    assert all(user.is_active for user in User.objects.all())
+    seats = {
+        (seat.user.email, seat.group.slug): (
+            seat.role,
+            seat.partner_can_write,
+            seat.end_date,
+        )
+        for seat in Membership.objects.select_related("user", "group")
+    }
+    assert seats == DEMO_SEATS
+    lines = output.splitlines()
+    for email in DEMO_USERS:
+        assert sum(email in line for line in lines) == 1
+
+
+@pytest.mark.django_db
+def test_seed_demo_programme_lead_uses_the_migrations_group(settings):
+    """The group made by migration 0008 carries the coordinate permission;
+    seed_demo adds the login to it rather than making a bare one."""
+    settings.DEBUG = True
+    run_seed()
+
+    lead = User.objects.get(email="programledning@example.se")
+
+    assert Group.objects.filter(name="Programledning").count() == 1
+    assert lead.has_perm("municipalities.coordinate")
+    assert lead.has_perm("municipalities.view_progressentry")
+    assert not lead.has_perm("municipalities.add_progressentry")
+
+
+STRATEGIC = "/samordning/grupper/strategisk-arbetsgrupp/"
+OPERATIONAL = "/samordning/grupper/operativ-arbetsgrupp/"
+# (email, url): status. Each role's headline rule, and what the README's
+# table of demo logins promises, through the real URLs.
+HEADLINE_RULES = {
+    ("admin@example.se", "/admin/municipalities/progressentry/add/"): 200,
+    ("programledning@example.se", "/samordning/"): 200,
+    ("programledning@example.se", "/samordning/jamforelse/"): 200,
+    ("programledning@example.se", "/admin/municipalities/progressentry/"): 200,
+    ("programledning@example.se", "/admin/municipalities/progressentry/add/"): 403,
+    ("redaktor@example.se", "/samordning/"): 403,
+    ("redaktor@example.se", "/admin/programme/newsarticle/"): 200,
+    ("redaktor@example.se", "/admin/municipalities/progressentry/"): 403,
+    ("kommun@example.se", "/samordning/lagesrapporter/ny/"): 200,
+    ("kommun@example.se", "/samordning/jamforelse/"): 200,
+    ("kommun@example.se", STRATEGIC + "moten/nytt/"): 200,
+    ("kommun@example.se", OPERATIONAL + "moten/nytt/"): 403,
+    ("kommun@example.se", "/admin/"): 302,
+    ("partner@example.se", OPERATIONAL): 200,
+    ("partner@example.se", STRATEGIC): 404,
+    ("partner@example.se", "/samordning/lagesrapporter/ny/"): 403,
+    ("partner@example.se", "/samordning/jamforelse/"): 403,
+    ("lansstyrelsen@example.se", STRATEGIC): 200,
+    ("lansstyrelsen@example.se", OPERATIONAL): 404,
+    ("lansstyrelsen@example.se", "/samordning/lagesrapporter/ny/"): 200,
+    ("lansstyrelsen@example.se", "/samordning/jamforelse/"): 200,
+    ("tidigare@example.se", "/samordning/"): 403,
+}
+
+
+@pytest.mark.django_db
+def test_seed_demo_logins_each_get_their_roles_answers(private_media):
+    load_demo(with_logins=True)
+    users = {user.email: user for user in User.objects.all()}
+
+    answers = {}
+    for email, url in HEADLINE_RULES:
+        client = Client()
+        client.force_login(users[email])
+        answers[email, url] = client.get(url).status_code
+
+    assert answers == HEADLINE_RULES

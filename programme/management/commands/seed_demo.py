@@ -24,5 +24,10 @@ class Command(BaseCommand):
             self.stdout.write("DEBUG är av: inga demoinloggningar skapades.")
             return
         self.stdout.write(f"Demoinloggningar (lösenord: {DEMO_PASSWORD}):")
-        for role, email in result["logins"]:
-            self.stdout.write(f"  {role}: {email}")
+        rows = [("Roll", "E-post", "Får"), *result["logins"]]
+        role_width = max(len(role) for role, _, _ in rows)
+        email_width = max(len(email) for _, email, _ in rows)
+        for role, email, may in rows:
+            self.stdout.write(
+                f"  {role:<{role_width}}  {email:<{email_width}}  {may}".rstrip()
+            )
