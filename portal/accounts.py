@@ -54,6 +54,20 @@ class LoginView(views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """Each role lands where it works: participants in the coordination
+        area, the news editor in the admin, anyone else on the home page."""
+        from municipalities import policies
+
+        if self.next_page:
+            return super().get_default_redirect_url()
+        user = self.request.user
+        if policies.can_enter_area(user):
+            return reverse("samordning:dashboard")
+        if user.is_staff:
+            return reverse("admin:index")
+        return reverse("home")
+
 
 class PasswordChangeView(views.PasswordChangeView):
     template_name = "registration/password_change_form.html"

@@ -259,3 +259,26 @@ def test_policy_denies_unknown_action(world, entries):
     assert can(world["users"]["staff"], "publish", entry) is False
     assert can(world["users"]["staff"], "view", entry) is True
     assert entry.release_at == PAST
+
+
+def test_sign_in_lands_each_role_where_it_works(world):
+    """The editor and a former member are not sent to a 403 page."""
+    from tests.factories import TEST_PASSWORD
+
+    landings = {}
+    for role in ["rep_a", "partner", "staff", "editor", "former"]:
+        client = Client()
+        response = client.post(
+            "/logga-in/",
+            {"username": f"{role}@example.se", "password": TEST_PASSWORD},
+            REMOTE_ADDR="10.1.2.3",
+        )
+        landings[role] = response.url
+        assert client.get(response.url).status_code == 200, role
+    assert landings == {
+        "rep_a": "/samordning/",
+        "partner": "/samordning/",
+        "staff": "/samordning/",
+        "editor": "/admin/",
+        "former": "/",
+    }
