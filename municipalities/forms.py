@@ -1,15 +1,9 @@
 """Forms of the coordination area. Every text field passes the privacy guard."""
 
-import io
-import zipfile
-from pathlib import PurePath
-
-import puremagic
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,17 +21,8 @@ from municipalities.models import (
     WorkingGroup,
 )
 from portal.privacy import PrivacyGuardMixin
-from portal.uploads import reencode_image, validate_pdf
+from portal.uploads import MAX_ATTACHMENTS, check_attachment, safe_filename
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-MAX_ATTACHMENTS = 5
-_OOXML = "application/vnd.openxmlformats-officedocument."
-OFFICE_TYPES = {
-    ".docx": _OOXML + "wordprocessingml.document",
-    ".xlsx": _OOXML + "spreadsheetml.sheet",
-    ".pptx": _OOXML + "presentationml.presentation",
-}
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -69,66 +54,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
-
-
-def safe_filename(name: str) -> str:
-    """The file's own name without folders or control characters."""
-    base = PurePath(name.replace("\\", "/")).name
-    cleaned = "".join(
-        char for char in base if char.isprintable() and char not in "\u202e\u202d"
-    )
-    return cleaned.strip()[:150] or "bilaga"
-
-
-def check_attachment(upload):
-    """Return (content, content_type) for an allowed file or raise."""
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            _("”%(name)s” är för stor. Största tillåtna storlek är %(limit)s."),
-            params={
-                "name": safe_filename(upload.name),
-                "limit": filesizeformat(MAX_ATTACHMENT_BYTES),
-            },
-        )
-    suffix = PurePath(upload.name).suffix.lower()
-    refused = ValidationError(
-        _(
-            "”%(name)s” kan inte bifogas. Tillåtna filer är PDF, Word, Excel, "
-            "PowerPoint (docx, xlsx, pptx) och bilder (JPEG, PNG, WebP)."
-        ),
-        params={"name": safe_filename(upload.name)},
-    )
-    if suffix == ".pdf":
-        validate_pdf(upload)
-        upload.seek(0)
-        return upload.read(), "application/pdf"
-    if suffix in IMAGE_SUFFIXES:
-        clean = reencode_image(upload)
-        return clean.read(), clean.content_type
-    if suffix in OFFICE_TYPES:
-        upload.seek(0)
-        data = upload.read()
-        try:
-            kind = puremagic.from_string(data, mime=True)
-        except puremagic.PureError as exc:
-            raise refused from exc
-        if "zip" not in kind and "openxmlformats" not in kind:
-            raise refused
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-                total = sum(info.file_size for info in archive.infolist())
-        except zipfile.BadZipFile as exc:
-            raise refused from exc
-        if "[Content_Types].xml" not in names or total > 10 * MAX_ATTACHMENT_BYTES:
-            raise refused
-        if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise ValidationError(
-                _("”%(name)s” innehåller makron och kan inte bifogas."),
-                params={"name": safe_filename(upload.name)},
-            )
-        return data, OFFICE_TYPES[suffix]
-    raise refused
 
 
 def writable_groups(user):
