@@ -1,6 +1,7 @@
 """Uploads are judged by content: through the admin forms editors really use."""
 
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -189,3 +190,60 @@ def test_image_pixel_flood_is_refused(editor_client):
     assert response.status_code == 200
     (message,) = response.context["adminform"].form.errors["image"]
     assert message.startswith("Bilden har för många bildpunkter")
+
+
+def office_file(*, macro=False, content_types=True):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        if content_types:
+            archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+        if macro:
+            archive.writestr("word/vbaProject.bin", b"\x00" * 64)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "accepted_type"),
+    [
+        ("plan.docx", office_file(), "wordprocessingml.document"),
+        ("tabell.xlsx", office_file(), "spreadsheetml.sheet"),
+        ("bilder.pptx", office_file(), "presentationml.presentation"),
+        ("rapport.pdf", real_pdf(), "application/pdf"),
+        ("karta.png", None, "image/png"),
+        ("makro.docx", office_file(macro=True), None),
+        ("tom.docx", office_file(content_types=False), None),
+        ("inte-zip.docx", b"hej, jag ar text", None),
+        ("program.exe", b"MZ\x90\x00", None),
+        ("forklarad.pdf", b"MZ\x90\x00 inte en pdf", None),
+    ],
+)
+def test_attachments_are_judged_by_their_content(name, content, accepted_type):
+    from django.core.exceptions import ValidationError
+
+    from portal.uploads import check_attachment
+
+    if content is None:
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), "navy").save(buffer, "PNG")
+        content = buffer.getvalue()
+    upload = SimpleUploadedFile(name, content)
+
+    if accepted_type is None:
+        with pytest.raises(ValidationError) as refused:
+            check_attachment(upload)
+        assert name in str(refused.value) or "PDF" in str(refused.value)
+    else:
+        data, content_type = check_attachment(upload)
+        assert accepted_type in content_type
+        assert data[:2] in (b"PK", b"%P", b"\x89P")
+
+
+def test_attachment_names_lose_folders_and_direction_tricks():
+    from portal.uploads import safe_filename
+
+    assert safe_filename("C:\\Users\\x\\plan.docx") == "plan.docx"
+    assert safe_filename("../../etc/passwd") == "passwd"
+    assert safe_filename("faktura\u202egpj.exe") == "fakturagpj.exe"
+    assert safe_filename("\x00\x01") == "bilaga"
+    assert len(safe_filename("a" * 400 + ".pdf")) == 150
