@@ -31,3 +31,11 @@ def json_ld(data):
 def absolute(context, path):
     """An absolute URL on the public site for a path."""
     return context["site_url"] + path
+
+
+@register.filter
+def elided_range(paginator, number):
+    """Page numbers around the current page and at both ends, with ellipses
+    (`paginator.ELLIPSIS`) between: a link for every page would make a list
+    of 10 000 pages a megabyte of HTML."""
+    return paginator.get_elided_page_range(number, on_each_side=2, on_ends=1)

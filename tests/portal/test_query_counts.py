@@ -106,3 +106,19 @@ def test_presentation_page_queries_do_not_grow(client, world):
     large = query_count(client, presentation.get_absolute_url())
 
     assert (small, large) == (3, 3)
+
+
+def test_pagination_is_elided_for_many_pages(rf):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    page = Paginator(range(10_000), 1).get_page(5000)
+
+    html = render_to_string("portal/partials.html#pagination", {"page": page})
+
+    assert html.count('class="page-link"') == 11
+    assert "sida=4999" in html
+    assert "sida=5001" in html
+    assert 'sida=1"' in html
+    assert "sida=10000" in html
+    assert "sida=2500" not in html
