@@ -1,14 +1,31 @@
-"""factory_boy factories for every model the tests need."""
+"""factory_boy factories for every model of the project (a test checks that
+none is missing)."""
 
 import datetime
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from municipalities.models import Membership, Municipality, Organisation, WorkingGroup
-from portal.models import User
+from municipalities.models import (
+    Action,
+    CalendarToken,
+    Decision,
+    EntryAttachment,
+    FocusAreaStatus,
+    IndicatorReport,
+    Meeting,
+    Membership,
+    Municipality,
+    Organisation,
+    ProgressEntry,
+    SharingLevel,
+    WorkingGroup,
+)
+from portal.models import AuditEvent, Invitation, User
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 from programme.models import FocusArea, Mandate, Milestone, NewsArticle, Person
+from programme.models.newsletter import Delivery, NewsletterIssue, Subscriber
 
 TEST_PASSWORD = "ett-testlosenord-som-ar-langt"
 
@@ -175,3 +192,152 @@ def participant(**user_fields):
         user=user, municipality=municipality, start_date=datetime.date(2022, 1, 1)
     )
     return user
+
+
+MEETING_START = datetime.datetime(2022, 5, 10, 9, tzinfo=datetime.UTC)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    starts_at = MEETING_START
+    ends_at = factory.LazyAttribute(
+        lambda meeting: meeting.starts_at + datetime.timedelta(hours=2)
+    )
+    place = "Jakobsbergs sjukhus"
+    created_by = factory.SubFactory(UserFactory)
+    agenda = "1. Läget i kommunerna\n2. Nästa steg"
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    decided_on = datetime.date(2022, 5, 10)
+    text = factory.Sequence(lambda n: f"Beslut {n}: gruppen tar fram en plan.")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    what = factory.Sequence(lambda n: f"Åtgärd {n}")
+    due_date = datetime.date(2022, 6, 30)
+
+
+class ProgressEntryFactory(factory.django.DjangoModelFactory):
+    """An entry by a representative of its municipality (set `author`)."""
+
+    class Meta:
+        model = ProgressEntry
+
+    group = factory.SubFactory(WorkingGroupFactory)
+    author = factory.SubFactory(
+        UserFactory, municipality=factory.SubFactory(MunicipalityFactory)
+    )
+    municipality = factory.LazyAttribute(lambda entry: entry.author.municipality)
+    organisation = factory.LazyAttribute(lambda entry: entry.author.organisation)
+    focus_area = factory.SubFactory(FocusAreaFactory)
+    title = factory.Sequence(lambda n: f"Lägesrapport {n}")
+    period_start = datetime.date(2022, 5, 1)
+    period_end = datetime.date(2022, 5, 31)
+    text = "Vi har genomfört två utbildningar för socialsekreterare."
+    sharing_level = SharingLevel.GROUP
+    release_at = datetime.datetime(2022, 6, 1, 8, tzinfo=datetime.UTC)
+
+
+class EntryAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EntryAttachment
+
+    entry = factory.SubFactory(ProgressEntryFactory)
+    file = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.7", name="a.bin"))
+    original_name = "bilaga.pdf"
+    content_type = "application/pdf"
+    size = 8
+    uploaded_by = factory.LazyAttribute(lambda attachment: attachment.entry.author)
+
+
+class CalendarTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarToken
+
+    user = factory.SubFactory(UserFactory)
+    group = factory.SubFactory(WorkingGroupFactory)
+
+
+class FocusAreaStatusFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocusAreaStatus
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    focus_area = factory.SubFactory(FocusAreaFactory)
+
+
+class IndicatorReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorReport
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    period_kind = IndicatorReport.PeriodKind.MONTH
+    period_start = datetime.date(2022, 5, 1)
+    inquiries = 6
+    cases_opened = 5
+    cases_with_intervention = 5
+    prevention_activities = 8
+    people_reached = 120
+
+
+class AuditEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEvent
+
+    actor = factory.SubFactory(UserFactory)
+    actor_email = factory.LazyAttribute(lambda event: event.actor.email)
+    action = AuditEvent.Action.VIEW
+    object_type = "municipalities.ProgressEntry"
+    object_id = "1"
+    ip_address = "127.0.0.1"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    email = factory.Sequence(lambda n: f"inbjuden{n}@example.se")
+    group = factory.SubFactory(WorkingGroupFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    invited_by = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscriber
+
+    email = factory.Sequence(lambda n: f"prenumerant{n}@example.se")
+    consent_text = "Jag vill få nyhetsbrevet."
+    consented_at = factory.LazyFunction(timezone.now)
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class NewsletterIssueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NewsletterIssue
+
+    subject = factory.Sequence(lambda n: f"Nyhetsbrev {n}")
+    introduction = "Det här har hänt i uppdraget."
+    created_by = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    issue = factory.SubFactory(NewsletterIssueFactory)
+    subscriber = factory.SubFactory(SubscriberFactory)
+    email = factory.LazyAttribute(lambda delivery: delivery.subscriber.email)
