@@ -1,6 +1,6 @@
 import pytest
 
-from municipalities.models import FocusAreaStatus, Stage
+from municipalities.models import Stage
 from tests import factories
 
 
@@ -10,13 +10,13 @@ def setup(db):
     area = factories.FocusAreaFactory(mandate=mandate, title="Stöd till avhoppare")
     shown = factories.MunicipalityFactory(name="Järfälla", slug="jarfalla")
     hidden = factories.MunicipalityFactory(name="Solna", slug="solna")
-    FocusAreaStatus.objects.create(
+    factories.FocusAreaStatusFactory(
         municipality=shown,
         focus_area=area,
         stage=Stage.IMPLEMENTING,
         sharing_level="open",
     )
-    FocusAreaStatus.objects.create(
+    factories.FocusAreaStatusFactory(
         municipality=hidden,
         focus_area=area,
         stage=Stage.FOLLOW_UP,

@@ -4,7 +4,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from municipalities.models import FocusAreaStatus
 from tests import factories
 
 
@@ -56,7 +55,7 @@ def grow(world, n):
         municipality = factories.MunicipalityFactory()
         world["group"].municipalities.add(municipality)
         for area in areas:
-            FocusAreaStatus.objects.create(
+            factories.FocusAreaStatusFactory(
                 municipality=municipality, focus_area=area, sharing_level="open"
             )
         factories.MilestoneFactory(mandate=world["mandate"], focus_area=areas[0])

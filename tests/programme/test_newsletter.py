@@ -14,7 +14,7 @@ from django.test import Client, TestCase
 from django.utils import timezone
 
 from programme import newsletter
-from programme.models import Delivery, NewsletterIssue, Subscriber
+from programme.models import Delivery, Subscriber
 from tests import factories
 
 
@@ -128,20 +128,14 @@ def test_subscribe_form_errors_keep_input():
 
 
 def factories_subscriber(email, **extra):
-    return Subscriber.objects.create(
-        email=email,
-        consent_text="Samtycke",
-        consented_at=timezone.now(),
-        confirmed_at=extra.pop("confirmed_at", timezone.now()),
-        **extra,
-    )
+    return factories.SubscriberFactory(email=email, **extra)
 
 
 @pytest.fixture
 def issue(db):
     factories.MandateFactory()
     article = factories.NewsArticleFactory(title="Nyhet i brevet")
-    issue = NewsletterIssue.objects.create(subject="Nyhetsbrev 1", introduction="Hej")
+    issue = factories.NewsletterIssueFactory(subject="Nyhetsbrev 1")
     issue.articles.add(article)
     return issue
 
@@ -312,7 +306,7 @@ def test_unsubscribe_page_and_data_access_and_erasure():
 @pytest.mark.django_db
 def test_erasure_removes_email_from_delivery_records(issue):
     subscriber = factories_subscriber("radera@example.se")
-    Delivery.objects.create(issue=issue, subscriber=subscriber, email=subscriber.email)
+    factories.DeliveryFactory(issue=issue, subscriber=subscriber)
 
     newsletter.erase(subscriber)
 

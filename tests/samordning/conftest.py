@@ -5,13 +5,10 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from municipalities.models import (
-    EntryAttachment,
     Membership,
-    ProgressEntry,
     SharingLevel,
 )
 from municipalities.policies import EDITOR_GROUP, PROGRAMME_LEAD_GROUP
@@ -70,7 +67,7 @@ def world(db):
         ("deactivated", Membership.Role.MEMBER, None),
     ]:
         user = users[key]
-        Membership.objects.create(
+        factories.MembershipFactory(
             user=user,
             group=group,
             municipality=user.municipality,
@@ -80,7 +77,7 @@ def world(db):
             end_date=end,
             partner_can_write=key == "partner_writer",
         )
-    Membership.objects.create(
+    factories.MembershipFactory(
         user=users["rep_b"],
         group=other_group,
         municipality=town_b,
@@ -99,7 +96,7 @@ def world(db):
 
 def make_entry(world, *, level, release_at, title, author="rep_a", text="Text."):
     author = world["users"][author]
-    entry = ProgressEntry.objects.create(
+    entry = factories.ProgressEntryFactory(
         group=world["group"],
         municipality=author.municipality,
         organisation=author.organisation,
@@ -112,15 +109,7 @@ def make_entry(world, *, level, release_at, title, author="rep_a", text="Text.")
         release_at=release_at,
         author=author,
     )
-    attachment = EntryAttachment(
-        entry=entry,
-        original_name=f"{title}.pdf",
-        content_type="application/pdf",
-        size=8,
-        uploaded_by=author,
-    )
-    attachment.file.save("a.bin", ContentFile(b"%PDF-1.7"), save=False)
-    attachment.save()
+    factories.EntryAttachmentFactory(entry=entry, original_name=f"{title}.pdf")
     return entry
 
 

@@ -177,9 +177,8 @@ def test_changes_are_posted_with_csrf(world):
 @pytest.mark.django_db
 def test_invitation_link_creates_account_and_membership(world, mailoutbox):
     from portal.accounts import invitation_send
-    from portal.models import Invitation
 
-    invitation = Invitation.objects.create(
+    invitation = factories.InvitationFactory(
         email="ny@example.se", group=world["group"], municipality=world["town_b"]
     )
     invitation_send(invitation)
@@ -209,9 +208,8 @@ def test_forged_and_expired_invitation_links_are_refused(world, settings):
     from django.core import signing
 
     from portal.accounts import INVITATION_SALT
-    from portal.models import Invitation
 
-    invitation = Invitation.objects.create(
+    invitation = factories.InvitationFactory(
         email="x@example.se", group=world["group"], municipality=world["town_a"]
     )
     forged = signing.dumps({"id": invitation.pk}, salt="something-else")

@@ -6,6 +6,7 @@ computed by the policy module under test.
 
 from django.test import Client
 
+from tests import factories
 from tests.samordning.conftest import PAST, make_entry
 
 LEVELS = ["open", "mandate", "group", "own"]
@@ -225,8 +226,6 @@ def test_partner_sees_only_the_groups_it_belongs_to(world, entries):
 
 
 def test_former_member_and_deactivated_user_leave_every_list_and_choice(world):
-    from municipalities.models import Action
-
     former, deactivated = world["users"]["former"], world["users"]["deactivated"]
     staff = client_for(world, "staff")
 
@@ -245,7 +244,7 @@ def test_former_member_and_deactivated_user_leave_every_list_and_choice(world):
     assert deactivated.email not in owner_choices
     assert world["users"]["chair"].email in owner_choices
     # The action they still own is no longer theirs to see.
-    Action.objects.create(group=world["group"], what="markoragare", owner=former)
+    factories.ActionFactory(group=world["group"], what="markoragare", owner=former)
     dashboard = client_for(world, "former").get("/samordning/")
     assert dashboard.status_code == 403
     assert "markoragare" not in dashboard.content.decode()

@@ -7,8 +7,6 @@ page without a row here fails `test_every_coordination_url_has_a_rule`, so
 nobody can add a door without saying who may pass it.
 """
 
-import datetime
-
 import pytest
 from django.contrib import admin
 from django.test import Client
@@ -27,6 +25,7 @@ from municipalities.models import (
     ProgressEntry,
 )
 from portal.models import AuditEvent
+from tests import factories
 from tests.samordning.conftest import PAST, make_entry
 
 ROLES = [
@@ -105,26 +104,15 @@ RULES = {
 def targets(world, private_media):
     group = world["group"]
     entry = make_entry(world, level="group", release_at=PAST, title="Rapport mål")
-    meeting = Meeting.objects.create(
-        group=group, starts_at=PAST, ends_at=PAST + datetime.timedelta(hours=1)
-    )
-    decision = Decision.objects.create(group=group, text="Beslut")
-    action = Action.objects.create(group=group, what="Åtgärd")
-    status = FocusAreaStatus.objects.create(
+    meeting = factories.MeetingFactory(group=group)
+    decision = factories.DecisionFactory(group=group)
+    action = factories.ActionFactory(group=group)
+    status = factories.FocusAreaStatusFactory(
         municipality=world["town_a"], focus_area=world["area"]
     )
-    report = IndicatorReport.objects.create(
-        municipality=world["town_a"],
-        period_kind="month",
-        period_start=datetime.date(2022, 5, 1),
-        inquiries=3,
-        cases_opened=2,
-        cases_with_intervention=1,
-        prevention_activities=6,
-        people_reached=40,
-    )
+    report = factories.IndicatorReportFactory(municipality=world["town_a"])
     tokens = {
-        role: CalendarToken.objects.create(user=user, group=group).token
+        role: factories.CalendarTokenFactory(user=user, group=group).token
         for role, user in world["users"].items()
     }
     return {
