@@ -42,8 +42,10 @@ def test_admin_login_csp_is_strict(client):
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
 
 
-def test_healthz_answers_without_database(client):
-    response = client.get("/healthz")
+@pytest.mark.django_db
+def test_healthz_answers_without_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
 
     assert response.status_code == 200
     assert response.content == b"ok"

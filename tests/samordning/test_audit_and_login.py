@@ -32,8 +32,30 @@ def test_download_and_create_are_audited(world, entries):
     client = client_for(world, "rep_b")
 
     drain(client.get(entry.attachments.get().get_absolute_url()))
+    created = client.post(
+        "/samordning/lagesrapporter/ny/",
+        {
+            "group": world["other_group"].pk,
+            "focus_area": world["area"].pk,
+            "title": "Ny rapport",
+            "period_start": "2024-02-01",
+            "period_end": "2024-02-29",
+            "text": "Två utbildningar genomförda.",
+            "sharing_level": "group",
+            "release_at": "2024-03-01T09:00",
+        },
+    )
 
-    assert AuditEvent.objects.filter(action="download").count() == 1
+    new_entry = type(entry).objects.get(title="Ny rapport")
+    assert created.status_code == 302
+    download = AuditEvent.objects.get(action="download")
+    assert download.object_id == str(entry.attachments.get().pk)
+    create = AuditEvent.objects.get(action="create")
+    assert (create.object_type, create.object_id) == (
+        "municipalities.ProgressEntry",
+        str(new_entry.pk),
+    )
+    assert {download.actor, create.actor} == {world["users"]["rep_b"]}
 
 
 @pytest.mark.django_db(transaction=True)
