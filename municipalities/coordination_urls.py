@@ -45,7 +45,7 @@ urlpatterns = [
     ),
     path("lagesrapporter/", views.entry_list, name="entries"),
     path("lagesrapporter/ny/", views.entry_create, name="entry-create"),
-    path("lagesrapporter/flode/", views.EntryFeed(), name="entry-feed"),
+    path("lagesrapporter/flode/", views.EntryFeed.as_view(), name="entry-feed"),
     path("lagesrapporter/<int:pk>/", views.entry_detail, name="entry-detail"),
     path("lagesrapporter/<int:pk>/andra/", views.entry_edit, name="entry-edit"),
     path("lagesrapporter/<int:pk>/ta-bort/", views.entry_delete, name="entry-delete"),

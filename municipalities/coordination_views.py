@@ -536,17 +536,32 @@ def attachment_download(request, pk):
 
 
 class EntryFeed(Feed):
-    """The entries the signed-in user may see, for a feed reader in the browser."""
+    """The entries the signed-in user may see, for a feed reader in the browser.
+
+    Route it with `EntryFeed.as_view()`, never an instance: an instance in a
+    URL pattern serves every request of the process at once. The reader
+    travels as the feed object (`get_object` → `items`), never as an
+    attribute, so even a shared instance holds nothing of one request.
+    """
 
     feed_type = Atom1Feed
     title = gettext_lazy("Lägesrapporter – FoU Nordväst")
+
+    @classmethod
+    def as_view(cls):
+        """A view function that builds a fresh feed for every request."""
+
+        def view(request, *args, **kwargs):
+            return cls()(request, *args, **kwargs)
+
+        view.feed_class = cls
+        return view
 
     def __call__(self, request, *args, **kwargs):
         if not policies.is_active_user(request.user):
             return redirect(f"{reverse('login')}?next={request.path}")
         if not policies.can_enter_area(request.user):
             raise PermissionDenied
-        self.request = request
         audit_record(
             request,
             AuditEvent.Action.EXPORT,
@@ -558,8 +573,11 @@ class EntryFeed(Feed):
     def link(self):
         return reverse("samordning:entries")
 
-    def items(self):
-        return _visible_entries(self.request.user)[:50]
+    def get_object(self, request, *args, **kwargs):
+        return request.user
+
+    def items(self, user):
+        return _visible_entries(user)[:50]
 
     def item_title(self, item):
         return item.title

@@ -31,3 +31,19 @@ def editor(db):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix, tmp_path_factory
+):
+    """Test on an SQLite file, not in memory. Django's threaded live server
+    hands an in-memory database's one connection to every request thread,
+    and SQLite connections are not safe to share: concurrent requests then
+    fail with "cannot start a transaction within a transaction". With a file
+    each thread opens its own connection, as in development and production."""
+    for db in settings.DATABASES.values():
+        if db["ENGINE"] == "django.db.backends.sqlite3":
+            db.setdefault("TEST", {})["NAME"] = str(
+                tmp_path_factory.mktemp("db") / "test.sqlite3"
+            )
