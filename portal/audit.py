@@ -19,25 +19,42 @@ def client_address(request):
     return get_client_ip_address(request) or None
 
 
-def audit_record(request, action, obj=None, *, object_type="", object_id=""):
-    user = request.user if request.user.is_authenticated else None
-    if obj is not None:
-        object_type = obj._meta.label
-        object_id = str(obj.pk)
+def audit_event(*, action, actor=None, object_type="", object_id="", request=None):
+    """Write one audit row. Without a request the row has no path or address.
+
+    `actor` defaults to the request's user; anonymous users are recorded as
+    no actor. Only identifiers go in: callers never pass content.
+    """
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    if actor is not None and not actor.is_authenticated:
+        actor = None
     event = AuditEvent.objects.create(
-        actor=user,
-        actor_email=user.email if user else "",
+        actor=actor,
+        actor_email=actor.email if actor else "",
         action=action,
-        object_type=object_type,
-        object_id=object_id,
-        path=request.path[:300],
-        ip_address=client_address(request),
+        object_type=object_type[:100],
+        object_id=str(object_id)[:40],
+        path=request.path[:300] if request is not None else "",
+        ip_address=client_address(request) if request is not None else None,
     )
     logger.info(
         "audit action=%s type=%s id=%s actor=%s",
         action,
         object_type,
         object_id,
-        user.pk if user else None,
+        actor.pk if actor else None,
     )
     return event
+
+
+def audit_record(request, action, obj=None, *, object_type="", object_id=""):
+    if obj is not None:
+        object_type = obj._meta.label
+        object_id = str(obj.pk)
+    return audit_event(
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        request=request,
+    )
