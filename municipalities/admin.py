@@ -14,10 +14,11 @@ from municipalities.models import (
     WorkingGroup,
 )
 from portal.admin_utils import public_link
+from portal.privacy import PrivacyGuardAdminMixin
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kommunkod", "org_number", "participates", public_link]
     list_filter = ["participates"]
     search_fields = ["name", "official_name", "kommunkod"]
@@ -25,7 +26,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "website"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -39,7 +40,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "mandate", "meeting_cadence", public_link]
     list_filter = ["kind", "mandate"]
     search_fields = ["name", "purpose"]
@@ -49,7 +50,7 @@ class WorkingGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = [
         "user",
         "group",
@@ -66,7 +67,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocusAreaStatus)
-class FocusAreaStatusAdmin(SimpleHistoryAdmin):
+class FocusAreaStatusAdmin(PrivacyGuardAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "municipality",
         "focus_area",
@@ -82,7 +83,7 @@ class FocusAreaStatusAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(SimpleHistoryAdmin):
+class ProgressEntryAdmin(PrivacyGuardAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "title",
         "group",
@@ -105,7 +106,7 @@ class ProgressEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(PrivacyGuardAdminMixin, SimpleHistoryAdmin):
     list_display = ["group", "starts_at", "place"]
     list_filter = ["group"]
     search_fields = ["agenda", "minutes", "place"]
@@ -113,7 +114,7 @@ class MeetingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(PrivacyGuardAdminMixin, SimpleHistoryAdmin):
     list_display = ["text", "group", "decided_on", "follow_up"]
     list_filter = ["group", "follow_up"]
     search_fields = ["text"]
@@ -121,7 +122,7 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(PrivacyGuardAdminMixin, SimpleHistoryAdmin):
     list_display = ["what", "group", "owner", "due_date", "status"]
     list_filter = ["group", "status"]
     search_fields = ["what", "report_back"]
@@ -129,7 +130,7 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorReport)
-class IndicatorReportAdmin(SimpleHistoryAdmin):
+class IndicatorReportAdmin(PrivacyGuardAdminMixin, SimpleHistoryAdmin):
     list_display = ["municipality", "period_kind", "period_start", "updated_at"]
     list_filter = ["period_kind", "municipality"]
     date_hierarchy = "period_start"
