@@ -31,6 +31,7 @@ import re
 import unicodedata
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.forms import FileField, PasswordInput
@@ -326,3 +327,22 @@ class PrivacyGuardAdminMixin:
     def get_formsets_with_inlines(self, request, obj=None):
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             yield guard_formset_class(formset, request=request), inline
+
+
+REDACTED_USERNAME = "[personnummer borttaget]"
+
+
+def axes_username(request, credentials=None):
+    """The username django-axes records for a failed login, without a number.
+
+    Axes stores what was typed in the username field; someone who signs in
+    with their personnummer out of habit must not leave it in the database.
+    """
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    if username and contains_identity_number(str(username)):
+        return REDACTED_USERNAME
+    return username

@@ -639,3 +639,35 @@ def test_entry_refusal_is_audited_with_the_author_and_no_number(
     assert_no_number_in(audit_columns(event))
     assert_no_number_in(r.getMessage() for r in caplog.records)
     assert_no_number_in(str(r.args) for r in caplog.records)
+
+
+@pytest.mark.django_db
+def test_failed_login_with_a_number_is_recorded_without_it(caplog):
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    with caplog.at_level(logging.DEBUG):
+        response = Client().post(
+            "/logga-in/",
+            {"username": "19811218-9876@example.se", "password": "fel"},
+            REMOTE_ADDR="10.0.0.7",
+        )
+
+    assert response.status_code == 200
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == "[personnummer borttaget]"
+    for row in [attempt, *AccessFailureLog.objects.all()]:
+        assert_no_number_in(str(getattr(row, f.attname)) for f in row._meta.fields)
+    assert_no_number_in(r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.django_db
+def test_failed_login_keeps_an_ordinary_username():
+    from axes.models import AccessAttempt
+
+    Client().post(
+        "/logga-in/",
+        {"username": "anna@example.se", "password": "fel"},
+        REMOTE_ADDR="10.0.0.7",
+    )
+
+    assert AccessAttempt.objects.get().username == "anna@example.se"
