@@ -62,12 +62,13 @@ _SPACED_MONTH_AFTER_RE = re.compile(r"[-./\x20](?:0[1-9]|1[0-2])(?!\d)")
 # A period written "2021-03-15 – 2023" ends within this many years.
 PERIOD_YEARS = 20
 
+# Tags stop at the next '<' so that text full of unclosed '<' stays linear.
 _BLOCK_TAG_RE = re.compile(
     r"</?(?:p|br|div|li|ul|ol|h[1-6]|blockquote|td|th|tr|table|hr|pre|section)"
-    r"\b[^>]*>",
+    r"\b[^<>]*>",
     re.IGNORECASE,
 )
-_TAG_RE = re.compile(r"<!--.*?-->|<[^>]*>", re.DOTALL)
+_TAG_RE = re.compile(r"<[^<>]*>")
 _SEPARATORS = frozenset("-+./")
 
 
