@@ -108,7 +108,7 @@ def test_registry_covers_the_admins_of_every_app(superuser_request):
 # --- Through the real admin -------------------------------------------------
 
 
-def news_case(db):
+def news_case():
     data = {
         "title": "Rubrik som ska finnas kvar",
         "slug": "rubrik",
@@ -122,7 +122,7 @@ def news_case(db):
     return "/admin/programme/newsarticle/add/", data
 
 
-def status_case(db):
+def status_case():
     data = {
         "municipality": factories.MunicipalityFactory().pk,
         "focus_area": factories.FocusAreaFactory().pk,
@@ -133,7 +133,7 @@ def status_case(db):
     return "/admin/municipalities/focusareastatus/add/", data
 
 
-def entry_case(db):
+def entry_case():
     author = factories.UserFactory()
     data = {
         "group": factories.WorkingGroupFactory().pk,
@@ -151,7 +151,7 @@ def entry_case(db):
     return "/admin/municipalities/progressentry/add/", data
 
 
-def meeting_case(db):
+def meeting_case():
     data = {
         "group": factories.WorkingGroupFactory().pk,
         "starts_at_0": "2024-05-02",
@@ -167,7 +167,7 @@ def meeting_case(db):
     return "/admin/municipalities/meeting/add/", data
 
 
-def speaker_case(db):
+def speaker_case():
     data = {
         "name": "Talare som ska finnas kvar",
         "slug": "talare",
@@ -208,7 +208,7 @@ def test_admin_add_form_refuses_a_number_and_keeps_the_input(
     admin_client, admin_user, db, case, caplog
 ):
     build, model, field, label, kept = case
-    url, data = build(db)
+    url, data = build()
     if field == "video_link":
         data[field] = f"https://möte.example.se/rum/{NUMBER}"
     else:
@@ -243,7 +243,7 @@ def test_admin_add_form_refuses_a_number_and_keeps_the_input(
 def test_admin_add_form_saves_the_same_input_without_the_number(admin_client, db, case):
     """The refusal above is the only thing wrong with the posted data."""
     build, model, *_ = case
-    url, data = build(db)
+    url, data = build()
 
     response = admin_client.post(url, data)
 
@@ -324,7 +324,7 @@ def png_named(name):
 
 
 def test_admin_refuses_a_number_in_an_uploaded_file_name(admin_client, db):
-    url, data = speaker_case(db)
+    url, data = speaker_case()
     data["photo"] = png_named("talare 811218-9876.png")
     data["photo_alt"] = "Porträtt"
 
