@@ -19,11 +19,36 @@ def client_address(request):
     return get_client_ip_address(request) or None
 
 
-def audit_event(*, action, actor=None, object_type="", object_id="", request=None):
-    """Write one audit row. Without a request the row has no path or address.
+def audit_record(request, action, obj=None, *, object_type="", object_id=""):
+    user = request.user if request.user.is_authenticated else None
+    if obj is not None:
+        object_type = obj._meta.label
+        object_id = str(obj.pk)
+    event = AuditEvent.objects.create(
+        actor=user,
+        actor_email=user.email if user else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        path=request.path[:300],
+        ip_address=client_address(request),
+    )
+    logger.info(
+        "audit action=%s type=%s id=%s actor=%s",
+        action,
+        object_type,
+        object_id,
+        user.pk if user else None,
+    )
+    return event
 
-    `actor` defaults to the request's user; anonymous users are recorded as
-    no actor. Only identifiers go in: callers never pass content.
+
+def audit_event(*, action, actor=None, object_type="", object_id="", request=None):
+    """Write one audit row where there may be no request (forms, services).
+
+    Without a request the row has no path or address. `actor` defaults to
+    the request's user; anonymous users are recorded as no actor. Only
+    identifiers go in: callers never pass content.
     """
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
@@ -46,15 +71,3 @@ def audit_event(*, action, actor=None, object_type="", object_id="", request=Non
         actor.pk if actor else None,
     )
     return event
-
-
-def audit_record(request, action, obj=None, *, object_type="", object_id=""):
-    if obj is not None:
-        object_type = obj._meta.label
-        object_id = str(obj.pk)
-    return audit_event(
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        request=request,
-    )
