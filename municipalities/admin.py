@@ -27,6 +27,7 @@ from municipalities.models import (
 from portal.admin_utils import public_link
 from portal.audit import audit_record
 from portal.models import AuditEvent
+from portal.privacy import PrivacyGuardAdminMixin
 
 
 class CoordinationAdminMixin:
@@ -111,7 +112,7 @@ class CoordinationAdminMixin:
 
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kommunkod", "org_number", "participates", public_link]
     list_filter = ["participates"]
     search_fields = ["name", "official_name", "kommunkod"]
@@ -119,7 +120,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "website"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -147,7 +148,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(admin.ModelAdmin):
+class WorkingGroupAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "mandate", "meeting_cadence", public_link]
     list_filter = ["kind", "mandate"]
     search_fields = ["name", "purpose"]
@@ -162,7 +163,7 @@ class WorkingGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(CoordinationAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, admin.ModelAdmin):
     list_display = [
         "user",
         "group",
@@ -186,7 +187,9 @@ class MembershipAdmin(CoordinationAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(FocusAreaStatus)
-class FocusAreaStatusAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
+class FocusAreaStatusAdmin(
+    PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+):
     list_display = [
         "municipality",
         "focus_area",
@@ -201,7 +204,9 @@ class FocusAreaStatusAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressEntry)
-class ProgressEntryAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
+class ProgressEntryAdmin(
+    PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+):
     list_display = [
         "title",
         "group",
@@ -224,7 +229,7 @@ class ProgressEntryAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
+class MeetingAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = ["group", "starts_at", "place"]
     list_filter = ["group"]
     search_fields = ["agenda", "minutes", "place"]
@@ -232,7 +237,7 @@ class MeetingAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
+class DecisionAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = ["text", "group", "decided_on", "follow_up"]
     list_filter = ["group", "follow_up"]
     search_fields = ["text"]
@@ -240,7 +245,7 @@ class DecisionAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
+class ActionAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = ["what", "group", "owner", "due_date", "status"]
     list_filter = ["group", "status"]
     search_fields = ["what", "report_back"]
@@ -248,7 +253,9 @@ class ActionAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorReport)
-class IndicatorReportAdmin(CoordinationAdminMixin, SimpleHistoryAdmin):
+class IndicatorReportAdmin(
+    PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["municipality", "period_kind", "period_start", "updated_at"]
     list_filter = ["period_kind", "municipality"]
     date_hierarchy = "period_start"

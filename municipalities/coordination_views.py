@@ -214,7 +214,7 @@ def _group_item_form(request, slug, form_class, instance=None, *, manage=False):
     )
     if not allowed:
         raise PermissionDenied
-    kwargs = {"user": request.user, "instance": instance}
+    kwargs = {"user": request.user, "instance": instance, "request": request}
     if form_class in (DecisionForm, ActionForm):
         kwargs["group"] = group
     form = form_class(request.POST or None, **kwargs)
@@ -390,7 +390,9 @@ def entry_create(request):
     user = request.user
     if not policies.can_create_entry(user):
         raise PermissionDenied
-    form = ProgressEntryForm(request.POST or None, request.FILES or None, user=user)
+    form = ProgressEntryForm(
+        request.POST or None, request.FILES or None, user=user, request=request
+    )
     if request.method == "POST" and form.is_valid():
         entry = services.entry_create(
             request=request,
@@ -417,7 +419,9 @@ def entry_create(request):
 @area_access
 def entry_edit(request, pk):
     entry = _entry_for(request, pk, "edit")
-    form = ProgressEntryForm(request.POST or None, instance=entry, user=request.user)
+    form = ProgressEntryForm(
+        request.POST or None, instance=entry, user=request.user, request=request
+    )
     if request.method == "POST" and form.is_valid():
         services.entry_update(
             request=request,

@@ -71,8 +71,9 @@ def writable_groups(user):
 class GuardedModelForm(PrivacyGuardMixin, forms.ModelForm):
     submit_label = _("Spara")
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, user=None, request=None, **kwargs):
         self.guard_user = user
+        self.guard_request = request  # refusals are audited with path and IP
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))

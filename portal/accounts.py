@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from municipalities.models import Membership
 from portal.models import Invitation, User
+from portal.privacy import PrivacyGuardMixin
 
 INVITATION_SALT = "portal.invitation"
 
@@ -119,7 +120,7 @@ def invitation_send(invitation, *, request=None):
     invitation.save(update_fields=["sent_at"])
 
 
-class AcceptInvitationForm(SetPasswordForm):
+class AcceptInvitationForm(PrivacyGuardMixin, SetPasswordForm):
     first_name = forms.CharField(label=gettext_lazy("Förnamn"), max_length=150)
     last_name = forms.CharField(label=gettext_lazy("Efternamn"), max_length=150)
     field_order = ["first_name", "last_name", "new_password1", "new_password2"]
@@ -153,6 +154,7 @@ def accept_invitation(request, token):
             organisation=invitation.organisation,
         )
     form = AcceptInvitationForm(user, request.POST or None)
+    form.guard_request = request
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user.first_name = form.cleaned_data["first_name"]

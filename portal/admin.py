@@ -1,13 +1,24 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import invitation_send
 from portal.models import AuditEvent, Invitation, User
+from portal.privacy import PrivacyGuardAdminMixin
+
+# Django's own GroupAdmin takes a free-text name; replace it with a guarded one.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PrivacyGuardAdminMixin, BaseGroupAdmin):
+    pass
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(PrivacyGuardAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = [
         "email",
@@ -52,7 +63,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     """Readable by staff with the view permission; nobody can add, change or delete."""
 
     list_display = [
@@ -79,7 +90,7 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = [
         "email",
         "group",

@@ -45,3 +45,33 @@ def audit_record(
         user.pk if user else None,
     )
     return event
+
+
+def audit_event(*, action, actor=None, object_type="", object_id="", request=None):
+    """Write one audit row where there may be no request (forms, services).
+
+    Without a request the row has no path or address. `actor` defaults to
+    the request's user; anonymous users are recorded as no actor. Only
+    identifiers go in: callers never pass content.
+    """
+    if actor is None and request is not None:
+        actor = getattr(request, "user", None)
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    event = AuditEvent.objects.create(
+        actor=actor,
+        actor_email=actor.email if actor else "",
+        action=action,
+        object_type=object_type[:100],
+        object_id=str(object_id)[:40],
+        path=request.path[:300] if request is not None else "",
+        ip_address=client_address(request) if request is not None else None,
+    )
+    logger.info(
+        "audit action=%s type=%s id=%s actor=%s",
+        action,
+        object_type,
+        object_id,
+        actor.pk if actor else None,
+    )
+    return event

@@ -141,6 +141,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email address as "username" (Django's field name).
 AXES_USERNAME_FORM_FIELD = "username"
+# Failed logins are stored with the username typed: never with a personnummer.
+AXES_USERNAME_CALLABLE = "portal.privacy.axes_username"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

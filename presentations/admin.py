@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from portal.admin_utils import public_link, publish_actions
+from portal.privacy import PrivacyGuardAdminMixin
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 
 
@@ -23,7 +24,7 @@ class PresentationInline(admin.StackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "venue", "published", public_link]
     list_filter = ["kind", "published", "mandate"]
     search_fields = ["title", "description", "venue"]
@@ -40,7 +41,7 @@ class PresentationSpeakerInline(admin.TabularInline):
 
 
 @admin.register(Presentation)
-class PresentationAdmin(admin.ModelAdmin):
+class PresentationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "session",
@@ -59,7 +60,7 @@ class PresentationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "title", "organisation", public_link]
     search_fields = ["name", "organisation", "title"]
     prepopulated_fields = {"slug": ["name"]}

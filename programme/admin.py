@@ -6,6 +6,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_utils import public_link, publish_actions
+from portal.privacy import PrivacyGuardAdminMixin
 from programme import newsletter
 from programme.models import (
     Delivery,
@@ -32,7 +33,7 @@ class FocusAreaInline(admin.StackedInline):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "start_date", "end_date", public_link]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
@@ -42,7 +43,7 @@ class MandateAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["title", "mandate", "order", public_link]
     list_filter = ["mandate"]
     search_fields = ["title", "summary"]
@@ -50,7 +51,7 @@ class FocusAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["title", "mandate", "focus_area", "due_date", "done_date"]
     list_filter = ["mandate", "focus_area"]
     search_fields = ["title"]
@@ -59,14 +60,14 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["name", "role_title", "extent", "email"]
     list_filter = ["extent"]
     search_fields = ["name", "role_title", "email"]
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(admin.ModelAdmin):
+class NewsArticleAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "status",
@@ -114,7 +115,7 @@ class NewsArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["email", "all_news", "confirmed_at", "created_at"]
     list_filter = ["all_news", ("confirmed_at", admin.EmptyFieldListFilter)]
     search_fields = ["email"]
@@ -132,7 +133,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(admin.ModelAdmin):
+class NewsletterIssueAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "status", "created_at", "progress_summary"]
     list_filter = ["status"]
     search_fields = ["subject", "introduction"]

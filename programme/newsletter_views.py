@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.audit import client_address
+from portal.privacy import PrivacyGuardMixin
 from programme import newsletter
 from programme.models import FocusArea, Subscriber
 
@@ -18,7 +19,7 @@ CONSENT_TEXT = gettext_lazy(
 )
 
 
-class SubscribeForm(forms.Form):
+class SubscribeForm(PrivacyGuardMixin, forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-postadress"), max_length=254)
     topics = forms.ChoiceField(
         label=gettext_lazy("Vad vill du få?"),
@@ -53,6 +54,7 @@ class SubscribeForm(forms.Form):
 
 def subscribe(request):
     form = SubscribeForm(request.POST or None)
+    form.guard_request = request
     status = 200
     if request.method == "POST":
         if form.is_valid():
