@@ -53,12 +53,13 @@ def test_representative_sees_own_exact_and_others_suppressed(world, counts):
     rows = table_of(response)
     assert rows["Kommun A"][:3] == ["12", "8", "3"]
     assert rows["Kommun B"][:3] == ["färre än 5", "färre än 5", "färre än 5"]
-    # Totals 24/20/10 are shown, so a second cell in each column is hidden
-    # (the smallest one the reader does not know: Kommun C's zero); total
-    # minus A minus Ö now gives only B and C together, never B alone.
-    assert response.context["totals"][:3] == ["24", "20", "10"]
-    assert rows["Kommun C"][:3] == ["–", "–", "–"]
-    assert rows["Kommun Ö"][:3] == ["9", "9", "6"]
+    # Total minus A, C and Ö would give B's 3 back. Hiding C's 0 with it
+    # protects nothing (a "–" is 0 or at least 5), hiding Ö's 9 does: B + Ö
+    # = 12 fits every B from 1 to 4. For interventions B + Ö = 7 would rule
+    # out B = 3 and 4, so that total is hidden instead.
+    assert rows["Kommun C"][:3] == ["0", "0", "0"]
+    assert rows["Kommun Ö"][:3] == ["–", "–", "6"]
+    assert response.context["totals"][:3] == ["24", "20", "–"]
 
 
 def test_staff_see_all_exact_counts(world, counts):
@@ -73,7 +74,9 @@ def test_partner_sees_every_small_count_suppressed(world, counts):
     rows = table_of(client_for(world, "partner").get("/samordning/indikatorer/"))
 
     assert rows["Kommun A"][2] == "färre än 5"
-    assert rows["Kommun A"][:2] == ["12", "8"]
+    assert rows["Kommun B"][:3] == ["färre än 5", "färre än 5", "färre än 5"]
+    # A's 8 cases are hidden so that the total 20 cannot give B's 3 back.
+    assert rows["Kommun A"][:2] == ["12", "–"]
 
 
 def test_indicator_csv_suppresses_like_the_page(world, counts):
@@ -87,9 +90,10 @@ def test_indicator_csv_suppresses_like_the_page(world, counts):
     assert by_name["Kommun B"] == ["3", "3", "1"]
     assert by_name["Kommun A"] == ["12", "8", "färre än 5"]
     # A's 3 interventions are small; with the total 10 shown, the reader's own
-    # 1 and Ö's 6 would give 3 back, so Kommun C's cell is hidden as well.
-    assert by_name["Kommun C"][2] == "–"
-    assert by_name["Kommun Ö"][2] == "6"
+    # 1 and Ö's 6 would give 3 back. C's 0 would protect nothing, so Ö's 6 is
+    # hidden: A + Ö = 9 fits every A from 1 to 4.
+    assert by_name["Kommun C"][2] == "0"
+    assert by_name["Kommun Ö"][2] == "–"
     assert by_name["Totalt"][2] == "10"
 
 
