@@ -109,7 +109,9 @@ def _indicator_period(request, periods):
     """
     newest = periods[0] if periods else None
     form = IndicatorPeriodForm(
-        request.GET or None,
+        # Other parameters (such as the dates this view once took) ask for
+        # nothing: the form shows the newest period as chosen.
+        request.GET if "period" in request.GET else None,
         periods=periods,
         initial={"period": newest.token if newest else ""},
     )

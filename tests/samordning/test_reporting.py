@@ -444,6 +444,7 @@ def test_overlapping_periods_cannot_be_subtracted(world, counts):
         assert response.status_code == 200
         assert response.context["period"].token == "2022-10"
     assert table_of(september_to_october) == table_of(september)
+    assert '<option value="2022-10" selected>' in september.content.decode()
     assert as_range.status_code == 400
     assert as_range.context["table"] is None
     assert as_range.context["form"].errors["period"] == [
