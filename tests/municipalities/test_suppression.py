@@ -137,7 +137,11 @@ class Adversary:
         return True
 
     def exposed(self):
-        """Hidden cells the reader can pin, or narrow below 1-4."""
+        """Hidden cells the reader can pin, or narrow below 1-4.
+
+        The true table always fits, so a "–" is pinned exactly when no table
+        fits with another value in it.
+        """
         seen = {key: {self.truth[key]} for key in self.unknowns}
 
         def fits_with(key, values):
