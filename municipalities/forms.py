@@ -322,3 +322,35 @@ class ReportForm(forms.Form):
         if start and end and (end - start).days > 3 * 366:
             self.add_error("end", _("En rapport kan omfatta högst tre år."))
         return cleaned
+
+
+class IndicatorPeriodForm(forms.Form):
+    """One reported month or quarter; never a free range of dates.
+
+    Tables for two overlapping ranges would give their difference away
+    (October = September-October less September), so only whole, fixed
+    periods that someone has reported for can be chosen.
+    """
+
+    period = forms.ChoiceField(label=_("Period"), required=False)
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = {period.token: period for period in periods}
+        groups = [
+            (_("Månader"), [(p.token, p.label) for p in periods if not p.is_quarter]),
+            (_("Kvartal"), [(p.token, p.label) for p in periods if p.is_quarter]),
+        ]
+        field = self.fields["period"]
+        field.choices = [(label, choices) for label, choices in groups if choices]
+        # The default message repeats what was sent; this one never does.
+        field.error_messages["invalid_choice"] = _(
+            "Välj en av de rapporterade perioderna i listan."
+        )
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.add_input(Submit("submit", _("Visa")))
+
+    def clean_period(self):
+        """The chosen Period, or None when none was asked for."""
+        return self.periods.get(self.cleaned_data["period"])

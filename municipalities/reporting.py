@@ -3,10 +3,18 @@
 Everything a reader sees beyond their own municipality goes through the
 suppression in `municipalities.suppression`: counts 1-4 read "färre än 5" and
 no total gives a hidden value back. Staff see exact counts.
+
+Indicators are published per fixed period only, a month or a quarter, and
+`indicator_tables` is the one function every page, export and report takes
+them from: a reader gets the same figures for a period wherever they look,
+and no two published tables differ by a sub-period they could subtract.
 """
 
+import calendar
 import datetime
+from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from municipalities import policies
@@ -17,7 +25,7 @@ from municipalities.models import (
     ProgressEntry,
     SharingLevel,
 )
-from municipalities.suppression import CellState, suppress
+from municipalities.suppression import CellState, SuppressedTable, suppress
 
 INDICATOR_LABELS = {
     name: IndicatorReport._meta.get_field(name).verbose_name
@@ -25,6 +33,9 @@ INDICATOR_LABELS = {
 }
 SMALL_LABEL = _("färre än 5")
 HIDDEN_LABEL = "–"
+# A case that led to an intervention is a case opened, so every reader knows
+# a municipality's interventions never outnumber its cases.
+INDICATOR_ORDERINGS = [("cases_with_intervention", "cases_opened")]
 
 # From widest to narrowest; a report is labelled with its narrowest content.
 LEVEL_ORDER = ["open", "mandate", "group", "own"]
@@ -44,53 +55,160 @@ def cell_text(cell):
     return str(cell.value)
 
 
-def indicator_table(user, municipalities, reports):
-    """Sum the reports per municipality and suppress for this reader.
+@dataclass(frozen=True)
+class Period:
+    """A fixed reporting period: one month or one quarter."""
 
-    Returns (rows, totals, grand_total, table): rows are (municipality,
-    [text per indicator], row total text).
+    kind: str  # an IndicatorReport.PeriodKind
+    start: datetime.date
+
+    def __post_init__(self):
+        # A PeriodKind member hashes unlike its string: keep the string, so
+        # that periods from the database and from code compare as keys.
+        object.__setattr__(self, "kind", str(self.kind))
+
+    @classmethod
+    def of(cls, report):
+        return cls(report.period_kind, report.period_start)
+
+    @property
+    def is_quarter(self):
+        return self.kind == IndicatorReport.PeriodKind.QUARTER
+
+    @property
+    def kind_label(self):
+        return IndicatorReport.PeriodKind(self.kind).label
+
+    @property
+    def end(self):
+        last_month = min(self.start.month + (2 if self.is_quarter else 0), 12)
+        last_day = calendar.monthrange(self.start.year, last_month)[1]
+        return self.start.replace(month=last_month, day=last_day)
+
+    @property
+    def token(self):
+        """How the period reads in an address: 2022-10, or 2022-K4."""
+        if self.is_quarter:
+            return f"{self.start.year}-K{(self.start.month - 1) // 3 + 1}"
+        return f"{self.start:%Y-%m}"
+
+    @property
+    def label(self):
+        if self.is_quarter:
+            return _("kvartal %(number)s %(year)s") % {
+                "number": (self.start.month - 1) // 3 + 1,
+                "year": self.start.year,
+            }
+        return date_format(self.start, "F Y")
+
+
+def _newest_first(periods):
+    return sorted(periods, key=lambda p: (-p.start.toordinal(), p.kind))
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """One period's indicators as one reader may see them."""
+
+    period: Period
+    rows: list  # (municipality, [text per indicator])
+    totals: list  # text per indicator
+    cells: SuppressedTable
+
+
+def reported_periods(user, *, within=None):
+    """Every period reported for, newest first, a month before a quarter.
+
+    With `within` (start, end): only the periods wholly inside it.
+    """
+    reports = IndicatorReport.objects.visible_to(user).filter(
+        municipality__in=Municipality.objects.participating()
+    )
+    if within:
+        reports = reports.filter(period_start__range=within)
+    found = reports.order_by().values_list("period_kind", "period_start").distinct()
+    periods = [Period(kind, start) for kind, start in found]
+    if within:
+        periods = [period for period in periods if period.end <= within[1]]
+    return _newest_first(periods)
+
+
+def indicator_tables(user, periods=None):
+    """The published indicator table of each period, for `user`.
+
+    The one source of indicator figures for pages, CSV and PDF. Each table
+    holds every participating municipality and exactly one period's
+    reports: a caller cannot narrow it into a table that differs from
+    another by a municipality or a sub-period. `periods` None means every
+    reported period, newest first. Two queries however many periods.
+    """
+    municipalities = list(Municipality.objects.participating())
+    reports = IndicatorReport.objects.visible_to(user).filter(
+        municipality__in=municipalities
+    )
+    if periods is not None:
+        periods = list(periods)
+        reports = reports.filter(period_start__in={p.start for p in periods})
+    by_period = {}
+    for report in reports:
+        by_period.setdefault(Period.of(report), []).append(report)
+    if periods is None:
+        periods = _newest_first(by_period)
+    return [
+        indicator_table(user, period, municipalities, by_period.get(period, []))
+        for period in periods
+    ]
+
+
+def indicator_table(user, period, municipalities, reports):
+    """Suppress one period's reports for this reader.
+
+    `reports` are `period`'s own reports, at most one per municipality, so
+    nothing is ever added up; a report for another period raises
+    ValueError. Returns an IndicatorTable: per municipality a text per
+    indicator, a total text per indicator, and the suppressed cells.
     """
     municipalities = list(municipalities)
     values = {}
     for report in reports:
+        if Period.of(report) != period:
+            raise ValueError(f"{report} is not a report for {period.token}")
         for name in IndicatorReport.INDICATORS:
-            key = (report.municipality_id, name)
-            values[key] = values.get(key, 0) + getattr(report, name)
-    known = {user.municipality_id} if user.municipality_id else set()
+            values[(report.municipality_id, name)] = getattr(report, name)
     table = suppress(
         values,
         row_keys=[m.pk for m in municipalities],
         column_keys=IndicatorReport.INDICATORS,
-        known_rows=known,
+        known_rows={user.municipality_id} if user.municipality_id else set(),
         exact=policies.sees_exact_counts(user),
+        at_most=INDICATOR_ORDERINGS,
     )
-    rows = [
-        (
-            municipality,
-            [
-                cell_text(table.cell(municipality.pk, name))
-                for name in IndicatorReport.INDICATORS
-            ],
-        )
-        for municipality in municipalities
-    ]
-    totals = [
-        cell_text(table.column_totals[name]) for name in IndicatorReport.INDICATORS
-    ]
-    return rows, totals, table
-
-
-def reports_between(start, end, municipalities, user):
-    return IndicatorReport.objects.visible_to(user).filter(
-        municipality__in=municipalities,
-        period_start__gte=start,
-        period_start__lte=end,
+    return IndicatorTable(
+        period=period,
+        rows=[
+            (
+                municipality,
+                [
+                    cell_text(table.cell(municipality.pk, name))
+                    for name in IndicatorReport.INDICATORS
+                ],
+            )
+            for municipality in municipalities
+        ],
+        totals=[
+            cell_text(table.column_totals[name]) for name in IndicatorReport.INDICATORS
+        ],
+        cells=table,
     )
 
 
-def reveals_exact_small_counts(user, table):
-    """True when the reader sees a 1-4 count in clear (own row, or staff)."""
-    return any(0 < cell.value < 5 and cell.shown for cell in table.cells.values())
+def reveals_exact_small_counts(tables):
+    """True when a 1-4 count shows in clear (the reader's own row, or staff)."""
+    return any(
+        0 < cell.value < 5 and cell.shown
+        for table in tables
+        for cell in table.cells.cells.values()
+    )
 
 
 def narrowest_level(levels):
@@ -99,7 +217,12 @@ def narrowest_level(levels):
 
 
 def report_content(user, *, start, end, focus_area=None, municipalities=None):
-    """Everything the PDF report and the comparison view show, for `user`."""
+    """Everything the PDF report shows, for `user`.
+
+    Entries and statuses follow the chosen municipalities and focus area.
+    Indicators do not: they are the published tables of the whole months and
+    quarters within start-end, the same tables the pages show.
+    """
     municipalities = list(municipalities or Municipality.objects.participating())
     entries = (
         ProgressEntry.objects.visible_to(user)
@@ -119,12 +242,10 @@ def report_content(user, *, start, end, focus_area=None, municipalities=None):
         statuses = statuses.filter(focus_area=focus_area)
     entries = list(entries)
     statuses = list(statuses)
-    rows, totals, table = indicator_table(
-        user, municipalities, reports_between(start, end, municipalities, user)
-    )
+    tables = indicator_tables(user, reported_periods(user, within=(start, end)))
     levels = [entry.sharing_level for entry in entries]
     levels += [status.sharing_level for status in statuses]
-    if reveals_exact_small_counts(user, table):
+    if reveals_exact_small_counts(tables):
         levels.append(SharingLevel.OWN)
     grouped = {}
     for entry in entries:
@@ -134,8 +255,7 @@ def report_content(user, *, start, end, focus_area=None, municipalities=None):
         "entries_by_unit": list(grouped.items()),
         "entry_count": len(entries),
         "statuses": statuses,
-        "indicator_rows": rows,
-        "indicator_totals": totals,
+        "indicator_tables": tables,
         "indicator_labels": list(INDICATOR_LABELS.values()),
         "level": narrowest_level(levels),
         "level_label": LEVEL_LABELS[narrowest_level(levels)],

@@ -1,7 +1,5 @@
 """Status, indicators, exports, the PDF report and the comparison view."""
 
-import datetime
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
@@ -13,7 +11,12 @@ from django.utils.translation import gettext as _
 
 from municipalities import policies, reporting
 from municipalities.coordination_views import area_access
-from municipalities.forms import IndicatorForm, ReportForm, StatusForm
+from municipalities.forms import (
+    IndicatorForm,
+    IndicatorPeriodForm,
+    ReportForm,
+    StatusForm,
+)
 from municipalities.models import (
     FocusAreaStatus,
     IndicatorReport,
@@ -98,12 +101,24 @@ def status_edit(request, municipality, focus_area):
     )
 
 
-def _period_choices():
-    return list(
-        IndicatorReport.objects.order_by("-period_start")
-        .values_list("period_start", flat=True)
-        .distinct()[:36]
+def _indicator_period(request, periods):
+    """(form, period): the fixed period asked for, else the newest one.
+
+    A malformed or unknown period gives the form an error and no period.
+    """
+    newest = periods[0] if periods else None
+    form = IndicatorPeriodForm(
+        # Other parameters (such as the dates this view once took) ask for
+        # nothing: the form shows the newest period as chosen.
+        request.GET if "period" in request.GET else None,
+        periods=periods,
+        initial={"period": newest.token if newest else ""},
     )
+    if not form.is_bound:
+        return form, newest
+    if not form.is_valid():
+        return form, None
+    return form, form.cleaned_data["period"] or newest
 
 
 @area_access
@@ -111,40 +126,29 @@ def indicator_list(request):
     user = request.user
     if not policies.can_view_indicators(user):
         raise PermissionDenied
-    periods = _period_choices()
-    chosen = request.GET.get("period", "")
-    try:
-        period = datetime.date.fromisoformat(chosen) if chosen else None
-    except ValueError:
-        period = None
-    if period is None and periods:
-        period = periods[0]
-    municipalities = list(Municipality.objects.participating())
-    reports = (
-        IndicatorReport.objects.visible_to(user).filter(period_start=period)
-        if period
-        else []
-    )
-    rows, totals, _table = reporting.indicator_table(user, municipalities, reports)
+    periods = reporting.reported_periods(user)
+    form, period = _indicator_period(request, periods)
+    table = reporting.indicator_tables(user, [period])[0] if period else None
     if period:
         audit_record(
             request,
             AuditEvent.Action.VIEW,
             object_type=IndicatorReport._meta.label,
-            object_id=period.isoformat(),
+            object_id=period.token,
         )
     return render(
         request,
         "samordning/indicator_list.html",
         {
+            "form": form,
             "periods": periods,
             "period": period,
-            "rows": rows,
-            "totals": totals,
+            "table": table,
             "labels": list(reporting.INDICATOR_LABELS.values()),
             "can_report": policies.can_report_indicators(user),
             "breadcrumbs": _crumbs((_("Indikatorer"), "")),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -170,9 +174,8 @@ def indicator_form(request):
                 defaults={**values, "updated_by": user},
             )
         audit_record(request, AuditEvent.Action.UPDATE, report)
-        return redirect(
-            reverse("samordning:indicators") + f"?period={report.period_start}"
-        )
+        period = reporting.Period.of(report)
+        return redirect(reverse("samordning:indicators") + f"?period={period.token}")
     return render(
         request,
         "samordning/indicator_form.html",
@@ -207,7 +210,8 @@ def _report_period(request):
 def comparison(request):
     if not policies.can_compare(request.user):
         raise PermissionDenied
-    form, start, end, _area, _municipalities = _report_period(request)
+    periods = reporting.reported_periods(request.user)
+    form, period = _indicator_period(request, periods)
     municipalities = list(Municipality.objects.participating())
     focus_areas = list(FocusArea.objects.all())
     visible = {
@@ -218,31 +222,26 @@ def comparison(request):
         (m, [visible.get((m.pk, area.pk)) for area in focus_areas])
         for m in municipalities
     ]
-    rows, totals, _table = reporting.indicator_table(
-        request.user,
-        municipalities,
-        reporting.reports_between(start, end, municipalities, request.user),
-    )
+    table = reporting.indicator_tables(request.user, [period])[0] if period else None
     audit_record(
         request,
         AuditEvent.Action.VIEW,
         object_type="municipalities.Comparison",
-        object_id=f"{start}/{end}",
+        object_id=period.token if period else "",
     )
     return render(
         request,
         "samordning/comparison.html",
         {
             "form": form,
-            "start": start,
-            "end": end,
+            "period": period,
             "focus_areas": focus_areas,
             "stage_rows": stage_rows,
-            "rows": rows,
-            "totals": totals,
+            "table": table,
             "labels": list(reporting.INDICATOR_LABELS.values()),
             "breadcrumbs": _crumbs((_("Jämförelse mellan kommunerna"), "")),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -371,19 +370,14 @@ def export_statuses_csv(request):
 def export_indicators_csv(request):
     if not policies.can_export(request.user):
         raise PermissionDenied
-    municipalities = list(Municipality.objects.participating())
-    periods = _period_choices()
     rows = []
-    for period in sorted(periods):
-        table_rows, totals, _table = reporting.indicator_table(
-            request.user,
-            municipalities,
-            IndicatorReport.objects.visible_to(request.user).filter(
-                period_start=period
-            ),
-        )
-        rows += [[period.isoformat(), m.name, *cells] for m, cells in table_rows]
-        rows.append([period.isoformat(), _("Totalt"), *totals])
+    tables = reporting.indicator_tables(request.user)
+    # Oldest first, a month before a quarter; each period its own table, as
+    # published on the pages.
+    for table in sorted(tables, key=lambda t: (t.period.start, t.period.kind)):
+        period = [table.period.start.isoformat(), table.period.kind_label]
+        rows += [[*period, m.name, *cells] for m, cells in table.rows]
+        rows.append([*period, _("Totalt"), *table.totals])
     audit_record(
         request,
         AuditEvent.Action.EXPORT,
@@ -392,6 +386,11 @@ def export_indicators_csv(request):
     )
     return csv_response(
         "indikatorer.csv",
-        [_("Period"), _("Kommun"), *map(str, reporting.INDICATOR_LABELS.values())],
+        [
+            _("Period"),
+            _("Periodtyp"),
+            _("Kommun"),
+            *map(str, reporting.INDICATOR_LABELS.values()),
+        ],
         rows,
     )

@@ -23,11 +23,11 @@ from tests.samordning.test_permission_matrix import client_for
 OCTOBER = datetime.date(2022, 10, 1)
 
 
-def report(municipality, period=OCTOBER, **values):
+def report(municipality, period=OCTOBER, kind="month", **values):
     defaults = dict.fromkeys(IndicatorReport.INDICATORS, 0)
     defaults.update(values)
     return IndicatorReport.objects.create(
-        municipality=municipality, period_kind="month", period_start=period, **defaults
+        municipality=municipality, period_kind=kind, period_start=period, **defaults
     )
 
 
@@ -43,7 +43,8 @@ def counts(world):
 
 def table_of(response):
     return {
-        municipality.name: cells for municipality, cells in response.context["rows"]
+        municipality.name: cells
+        for municipality, cells in response.context["table"].rows
     }
 
 
@@ -53,12 +54,13 @@ def test_representative_sees_own_exact_and_others_suppressed(world, counts):
     rows = table_of(response)
     assert rows["Kommun A"][:3] == ["12", "8", "3"]
     assert rows["Kommun B"][:3] == ["färre än 5", "färre än 5", "färre än 5"]
-    # Totals 24/20/10 are shown, so a second cell in each column is hidden
-    # (the smallest one the reader does not know: Kommun C's zero); total
-    # minus A minus Ö now gives only B and C together, never B alone.
-    assert response.context["totals"][:3] == ["24", "20", "10"]
-    assert rows["Kommun C"][:3] == ["–", "–", "–"]
-    assert rows["Kommun Ö"][:3] == ["9", "9", "6"]
+    # Total minus A, C and Ö would give B's 3 back. Hiding C's 0 with it
+    # protects nothing (a "–" is 0 or at least 5), hiding Ö's 9 does: B + Ö
+    # = 12 fits every B from 1 to 4. For interventions B + Ö = 7 would rule
+    # out B = 3 and 4, so that total is hidden instead.
+    assert rows["Kommun C"][:3] == ["0", "0", "0"]
+    assert rows["Kommun Ö"][:3] == ["–", "–", "6"]
+    assert response.context["table"].totals[:3] == ["24", "20", "–"]
 
 
 def test_staff_see_all_exact_counts(world, counts):
@@ -73,7 +75,9 @@ def test_partner_sees_every_small_count_suppressed(world, counts):
     rows = table_of(client_for(world, "partner").get("/samordning/indikatorer/"))
 
     assert rows["Kommun A"][2] == "färre än 5"
-    assert rows["Kommun A"][:2] == ["12", "8"]
+    assert rows["Kommun B"][:3] == ["färre än 5", "färre än 5", "färre än 5"]
+    # A's 8 cases are hidden so that the total 20 cannot give B's 3 back.
+    assert rows["Kommun A"][:2] == ["12", "–"]
 
 
 def test_indicator_csv_suppresses_like_the_page(world, counts):
@@ -83,13 +87,15 @@ def test_indicator_csv_suppresses_like_the_page(world, counts):
     rows = list(
         csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
     )
-    by_name = {row[1]: row[2:5] for row in rows[1:]}
+    assert rows[0][:3] == ["Period", "Periodtyp", "Kommun"]
+    by_name = {row[2]: row[3:6] for row in rows[1:]}
     assert by_name["Kommun B"] == ["3", "3", "1"]
     assert by_name["Kommun A"] == ["12", "8", "färre än 5"]
     # A's 3 interventions are small; with the total 10 shown, the reader's own
-    # 1 and Ö's 6 would give 3 back, so Kommun C's cell is hidden as well.
-    assert by_name["Kommun C"][2] == "–"
-    assert by_name["Kommun Ö"][2] == "6"
+    # 1 and Ö's 6 would give 3 back. C's 0 would protect nothing, so Ö's 6 is
+    # hidden: A + Ö = 9 fits every A from 1 to 4.
+    assert by_name["Kommun C"][2] == "0"
+    assert by_name["Kommun Ö"][2] == "–"
     assert by_name["Totalt"][2] == "10"
 
 
@@ -128,7 +134,10 @@ def test_indicator_form_saves_for_own_municipality_only(world):
         "municipality": world["town_b"].pk,
     }
 
-    assert client.post("/samordning/indikatorer/rapportera/", data).status_code == 302
+    response = client.post("/samordning/indikatorer/rapportera/", data)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/samordning/indikatorer/?period=2022-K4"
     assert IndicatorReport.objects.get().municipality == world["town_a"]
     assert (
         client_for(world, "partner")
@@ -214,12 +223,8 @@ def test_comparison_for_staff_and_strategic_group_only(world, counts):
     assert (
         client_for(world, "partner").get("/samordning/jamforelse/").status_code == 403
     )
-    staff = client_for(world, "staff").get(
-        "/samordning/jamforelse/?start=2022-01-01&end=2022-12-31"
-    )
-    member = client_for(world, "rep_b").get(
-        "/samordning/jamforelse/?start=2022-01-01&end=2022-12-31"
-    )
+    staff = client_for(world, "staff").get("/samordning/jamforelse/?period=2022-10")
+    member = client_for(world, "rep_b").get("/samordning/jamforelse/?period=2022-10")
 
     assert staff.status_code == member.status_code == 200
     assert table_of(member)["Kommun A"][2] == "färre än 5"
@@ -341,9 +346,9 @@ def test_report_form_errors_keep_input(world):
     [
         ("/samordning/", 14),
         ("/samordning/indikatorer/", 11),
-        ("/samordning/jamforelse/?start=2022-01-01&end=2022-12-31", 14),
+        ("/samordning/jamforelse/?period=2022-10", 14),
         ("/samordning/lage/", 11),
-        ("/samordning/export/indikatorer.csv", 11),
+        ("/samordning/export/indikatorer.csv", 10),
     ],
 )
 def test_reporting_page_queries_do_not_grow(
@@ -365,3 +370,180 @@ def test_reporting_page_queries_do_not_grow(
     grow(20)
     with django_assert_num_queries(expected):
         assert client.get(url).status_code == 200
+
+
+def strategic_member(world, key):
+    group = factories.WorkingGroupFactory(kind=WorkingGroup.Kind.STRATEGIC)
+    user = world["users"][key]
+    Membership.objects.create(user=user, group=group, municipality=user.municipality)
+    return client_for(world, key)
+
+
+def csv_rows(response):
+    text = response.content.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+
+
+def test_monthly_and_quarterly_reports_are_never_summed(world):
+    # October's monthly report and Q4's quarterly report cover the same
+    # month; adding them would count October twice.
+    report(world["town_a"], inquiries=7)
+    report(world["town_b"], inquiries=30)
+    report(world["town_a"], kind="quarter", inquiries=20)
+    report(world["town_b"], kind="quarter", inquiries=40)
+    staff = client_for(world, "staff")
+
+    month = staff.get("/samordning/indikatorer/?period=2022-10")
+    quarter = staff.get("/samordning/jamforelse/?period=2022-K4")
+    exported = csv_rows(staff.get("/samordning/export/indikatorer.csv"))
+    pdf = " ".join(
+        pdf_pages(staff.get("/samordning/rapport/?start=2022-10-01&end=2022-12-31"))
+    )
+
+    assert table_of(month)["Kommun A"][0] == "7"
+    assert month.context["table"].totals[0] == "37"
+    assert table_of(quarter)["Kommun A"][0] == "20"
+    assert quarter.context["table"].totals[0] == "60"
+    assert {(row[0], row[1], row[2]): row[3] for row in exported} == {
+        ("2022-10-01", "Månad", "Kommun A"): "7",
+        ("2022-10-01", "Månad", "Kommun B"): "30",
+        ("2022-10-01", "Månad", "Kommun C"): "0",
+        ("2022-10-01", "Månad", "Totalt"): "37",
+        ("2022-10-01", "Kvartal", "Kommun A"): "20",
+        ("2022-10-01", "Kvartal", "Kommun B"): "40",
+        ("2022-10-01", "Kvartal", "Kommun C"): "0",
+        ("2022-10-01", "Kvartal", "Totalt"): "60",
+    }
+    assert "Oktober 2022" in pdf
+    assert "Kvartal 4 2022" in pdf
+    for summed in ("27", "70", "97"):
+        assert summed not in pdf
+
+
+def test_overlapping_periods_cannot_be_subtracted(world, counts):
+    # October = (September to October) - September: only possible if both
+    # tables can be asked for. Only whole, reported periods can.
+    report(world["town_a"], period=datetime.date(2022, 9, 1), inquiries=15)
+    client = strategic_member(world, "rep_b")
+
+    september_to_october = client.get(
+        "/samordning/jamforelse/?start=2022-09-01&end=2022-10-31"
+    )
+    september = client.get("/samordning/jamforelse/?start=2022-09-01&end=2022-09-30")
+    as_range = client.get("/samordning/jamforelse/?period=2022-09-01/2022-10-31")
+
+    form = september.context["form"]
+    assert list(form.fields) == ["period"]
+    assert [
+        token
+        for _group, choices in form.fields["period"].choices
+        for token, _label in choices
+    ] == ["2022-10", "2022-09"]
+    # Dates are not parameters: both ask for nothing and get the newest month.
+    for response in (september_to_october, september):
+        assert response.status_code == 200
+        assert response.context["period"].token == "2022-10"
+    assert table_of(september_to_october) == table_of(september)
+    assert '<option value="2022-10" selected>' in september.content.decode()
+    assert as_range.status_code == 400
+    assert as_range.context["table"] is None
+    assert as_range.context["form"].errors["period"] == [
+        "Välj en av de rapporterade perioderna i listan."
+    ]
+    listed = client.get("/samordning/indikatorer/?start=2022-09-01&end=2022-10-31")
+    assert listed.context["period"].token == "2022-10"
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        "garbage",
+        "0001-01",
+        "9999-K4",
+        "9999-12",
+        "2022-13",
+        "2022-K5",
+        "\x00",
+        "2022-10\x00",
+        "2022-10-01",
+        "x" * 5000,
+    ],
+)
+@pytest.mark.parametrize("url", ["/samordning/indikatorer/", "/samordning/jamforelse/"])
+def test_malformed_period_is_a_form_error(world, counts, period, url):
+    client = strategic_member(world, "rep_b")
+
+    response = client.get(url, {"period": period})
+
+    assert response.status_code == 400
+    assert response.context["table"] is None
+    assert response.context["form"].errors["period"] == [
+        "Välj en av de rapporterade perioderna i listan."
+    ]
+    body = response.content.decode()
+    assert "Välj en av de rapporterade perioderna i listan." in body
+    assert "\x00" not in body
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "status"),
+    [
+        ("0001-01-01", "0001-12-31", 200),
+        ("9999-01-01", "9999-12-31", 200),
+        ("\x00", "2022-12-31", 400),
+        ("2022-01-01", "2022-12-31\x00", 400),
+        ("garbage", "2022-12-31", 400),
+        ("0000-01-01", "2022-12-31", 400),
+        ("10000-01-01", "10000-12-31", 400),
+    ],
+)
+def test_report_period_at_the_edges_of_the_calendar(world, counts, start, end, status):
+    response = client_for(world, "rep_b").get(
+        "/samordning/rapport/", {"start": start, "end": end}
+    )
+
+    assert response.status_code == status
+    if status == 400:
+        assert response.context["form"].errors
+
+
+def test_page_csv_and_pdf_publish_the_same_table(world, counts):
+    client = strategic_member(world, "rep_b")
+
+    page = client.get("/samordning/indikatorer/?period=2022-10")
+    compared = client.get("/samordning/jamforelse/?period=2022-10")
+    exported = csv_rows(client.get("/samordning/export/indikatorer.csv"))
+    pdf = pdf_pages(client.get("/samordning/rapport/?start=2022-10-01&end=2022-10-31"))
+
+    table = page.context["table"]
+    published = [[m.name, *cells] for m, cells in table.rows]
+    published.append(["Totalt", *table.totals])
+    flat = [cell for row in published for cell in row]
+    assert "färre än 5" in flat
+    assert "–" in flat
+    assert compared.context["table"].rows == table.rows
+    assert compared.context["table"].totals == table.totals
+    assert [row[2:] for row in exported if row[:2] == ["2022-10-01", "Månad"]] == (
+        published
+    )
+    # Long names wrap inside their cell, so compare with whitespace evened out.
+    pdf_text = " ".join(" ".join(pdf).split())
+    for row in published:
+        assert " ".join(row) in pdf_text
+
+
+@pytest.mark.parametrize("periods", [1, 3, 12])
+def test_indicator_csv_queries_do_not_grow_with_periods(
+    world, django_assert_num_queries, periods
+):
+    towns = [world["town_a"], world["town_b"], factories.MunicipalityFactory()]
+    for month in range(1, periods + 1):
+        for n, town in enumerate(towns):
+            report(town, period=datetime.date(2022, month, 1), inquiries=n + month)
+    client = client_for(world, "rep_a")
+
+    with django_assert_num_queries(13):
+        response = client.get("/samordning/export/indikatorer.csv")
+
+    # Every participating municipality (Kommun C too) and a total, per period.
+    assert len(csv_rows(response)) == periods * (len(towns) + 2)
