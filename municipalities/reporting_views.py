@@ -1,6 +1,6 @@
 """Status, indicators, exports, the PDF report and the comparison view."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from municipalities import policies, reporting
+from municipalities import policies, reporting, services
 from municipalities.coordination_views import area_access
 from municipalities.forms import (
     IndicatorForm,
@@ -166,16 +166,22 @@ def indicator_form(request):
         if not policies.can_report_indicators(user, municipality):
             raise PermissionDenied
         values = {name: form.cleaned_data[name] for name in IndicatorReport.INDICATORS}
-        with transaction.atomic():
-            report, _created = IndicatorReport.objects.update_or_create(
+        try:
+            report = services.indicator_report_save(
+                actor=user,
                 municipality=municipality,
                 period_kind=form.cleaned_data["period_kind"],
                 period_start=form.cleaned_data["period_start"],
-                defaults={**values, "updated_by": user},
+                values=values,
             )
-        audit_record(request, AuditEvent.Action.UPDATE, report)
-        period = reporting.Period.of(report)
-        return redirect(reverse("samordning:indicators") + f"?period={period.token}")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            audit_record(request, AuditEvent.Action.UPDATE, report)
+            period = reporting.Period.of(report)
+            return redirect(
+                reverse("samordning:indicators") + f"?period={period.token}"
+            )
     return render(
         request,
         "samordning/indicator_form.html",

@@ -7,10 +7,12 @@ afterwards.
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from municipalities.models import EntryAttachment, ProgressEntry
+from municipalities.models import EntryAttachment, IndicatorReport, ProgressEntry
 from portal.audit import audit_record
 from portal.models import AuditEvent
 
@@ -98,3 +100,49 @@ def group_item_delete(*, request, item):
     audit_record(
         request, AuditEvent.Action.DELETE, object_type=label, object_id=str(item_id)
     )
+
+
+def _quarter_of(day):
+    return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+
+def indicator_report_save(*, actor, municipality, period_kind, period_start, values):
+    """Create or replace a municipality's report for one month or quarter.
+
+    A municipality reports a quarter either as one quarterly report or as
+    monthly ones, never both: with both, the quarter minus two shown months
+    gives the third month exactly, however the cells are suppressed.
+    """
+    quarter = _quarter_of(period_start)
+    months = [quarter.replace(month=quarter.month + offset) for offset in range(3)]
+    if period_kind == IndicatorReport.PeriodKind.MONTH:
+        overlap = IndicatorReport.objects.filter(
+            municipality=municipality,
+            period_kind=IndicatorReport.PeriodKind.QUARTER,
+            period_start=quarter,
+        )
+    else:
+        overlap = IndicatorReport.objects.filter(
+            municipality=municipality,
+            period_kind=IndicatorReport.PeriodKind.MONTH,
+            period_start__in=months,
+        )
+    with transaction.atomic():
+        if overlap.exists():
+            raise ValidationError(
+                {
+                    "period_kind": _(
+                        "%(municipality)s har redan rapporterat det här kvartalet "
+                        "med den andra periodtypen. Rapportera antingen per månad "
+                        "eller per kvartal, inte båda."
+                    )
+                    % {"municipality": municipality.name}
+                }
+            )
+        report, _created = IndicatorReport.objects.update_or_create(
+            municipality=municipality,
+            period_kind=period_kind,
+            period_start=period_start,
+            defaults={**values, "updated_by": actor},
+        )
+    return report

@@ -547,3 +547,47 @@ def test_indicator_csv_queries_do_not_grow_with_periods(
 
     # Every participating municipality (Kommun C too) and a total, per period.
     assert len(csv_rows(response)) == periods * (len(towns) + 2)
+
+
+def test_a_quarter_is_reported_monthly_or_quarterly_never_both(world):
+    """Quarter minus two shown months would give the third month exactly."""
+    client = client_for(world, "rep_a")
+    counts = {
+        "inquiries": 3,
+        "cases_opened": 2,
+        "cases_with_intervention": 1,
+        "prevention_activities": 6,
+        "people_reached": 40,
+    }
+    month = client.post(
+        "/samordning/indikatorer/rapportera/",
+        {"period_kind": "month", "period_start": "2022-05-01", **counts},
+    )
+    quarter = client.post(
+        "/samordning/indikatorer/rapportera/",
+        {"period_kind": "quarter", "period_start": "2022-04-01", **counts},
+    )
+    other_quarter = client.post(
+        "/samordning/indikatorer/rapportera/",
+        {"period_kind": "quarter", "period_start": "2022-07-01", **counts},
+    )
+
+    assert month.status_code == 302
+    assert quarter.status_code == 400
+    assert "inte båda" in quarter.content.decode()
+    assert quarter.context["form"]["inquiries"].value() == "3"  # input kept
+    assert other_quarter.status_code == 302
+    kinds = set(
+        IndicatorReport.objects.filter(municipality=world["town_a"]).values_list(
+            "period_kind", "period_start"
+        )
+    )
+    assert kinds == {
+        ("month", datetime.date(2022, 5, 1)),
+        ("quarter", datetime.date(2022, 7, 1)),
+    }
+    month_in_reported_quarter = client.post(
+        "/samordning/indikatorer/rapportera/",
+        {"period_kind": "month", "period_start": "2022-08-01", **counts},
+    )
+    assert month_in_reported_quarter.status_code == 400
