@@ -1,7 +1,7 @@
 """The admin for municipalities and the coordination area.
 
 Coordination data is behind the same doors as the area itself
-(`municipalities.policies`): programme staff (Programledning) read it here,
+(`municipalities.coordination.policies`): programme staff (Programledning) read it here,
 only superusers change it, the news editor never sees it, and every read and
 write is audited.
 """
@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipalities import policies
+from municipalities.coordination import policies
 from municipalities.models import (
     Action,
     Decision,

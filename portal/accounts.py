@@ -58,7 +58,7 @@ class LoginView(views.LoginView):
     def get_default_redirect_url(self):
         """Each role lands where it works: participants in the coordination
         area, the news editor in the admin, anyone else on the home page."""
-        from municipalities import policies
+        from municipalities.coordination import policies
 
         if self.next_page:
             return super().get_default_redirect_url()

@@ -15,8 +15,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.html import escape
 
+from municipalities.coordination.policies import EDITOR_GROUP, PROGRAMME_LEAD_GROUP
 from municipalities.models import Membership, Municipality, Organisation, WorkingGroup
-from municipalities.policies import EDITOR_GROUP, PROGRAMME_LEAD_GROUP
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 from programme.models import FocusArea, Mandate, Milestone, NewsArticle, Person
 

@@ -4,7 +4,7 @@ Nothing here may describe an individual in the criminal milieu: progress is
 logged as work done. Every progress entry says who may see it (sharing level)
 and from when (release time); `ProgressEntry.objects.visible_to(user, now)`
 is the only way views read entries (every model here has such a door), and
-`municipalities.policies` holds every rule behind the doors.
+`municipalities.coordination.policies` holds every rule behind the doors.
 """
 
 import secrets
@@ -37,7 +37,7 @@ class CoordinationQuerySet(models.QuerySet):
     policy_name = ""
 
     def visible_to(self, user, now=None):
-        from municipalities import policies
+        from municipalities.coordination import policies
 
         return getattr(policies, self.policy_name)(self, user, now)
 
@@ -394,7 +394,7 @@ class FocusAreaStatusQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user, now=None):
-        from municipalities import policies
+        from municipalities.coordination import policies
 
         return policies.visible_statuses(self, user, now)
 
@@ -465,7 +465,7 @@ class FocusAreaStatus(models.Model):
 
 class IndicatorReportQuerySet(models.QuerySet):
     def visible_to(self, user, now=None):
-        from municipalities import policies
+        from municipalities.coordination import policies
 
         return policies.visible_indicator_reports(self, user, now)
 

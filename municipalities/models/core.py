@@ -101,7 +101,7 @@ class Organisation(models.Model):
 
 class WorkingGroupQuerySet(models.QuerySet):
     def visible_to(self, user, now=None):
-        from municipalities import policies
+        from municipalities.coordination import policies
 
         return policies.visible_groups(self, user, now)
 
@@ -174,7 +174,7 @@ class MembershipQuerySet(models.QuerySet):
         )
 
     def visible_to(self, user, now=None):
-        from municipalities import policies
+        from municipalities.coordination import policies
 
         return policies.visible_memberships(self, user, now)
 

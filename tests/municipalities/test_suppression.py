@@ -1,8 +1,9 @@
 """Small-number suppression, tested against a reader who solves the table.
 
-`Adversary` is written apart from `municipalities.suppression` on purpose: it
-reads only what a suppressed table shows (shown cells, shown totals, which
-cells read "färre än 5" and which "–") plus what the reader knows anyway,
+`Adversary` is written apart from `municipalities.coordination.suppression`
+on purpose: it reads only what a suppressed table shows (shown cells, shown
+totals, which cells read "färre än 5" and which "–") plus what the reader
+knows anyway,
 and searches exhaustively, with simple forward checking, for whole numbers
 that fit. If it can pin a hidden cell, or rule out one of 1-4 for a
 "färre än 5", the suppression failed.
@@ -13,7 +14,7 @@ import time
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from municipalities.suppression import (
+from municipalities.coordination.suppression import (
     SMALL_VALUES,
     THRESHOLD,
     Cell,

@@ -24,7 +24,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import URLResolver, get_resolver, path
 from django.utils.module_loading import import_string
 
-from municipalities.coordination_views import EntryFeed
+from municipalities.coordination.views.feed import EntryFeed
 from programme.views import LatestNewsFeed
 
 OUR_APPS = ("portal", "programme", "presentations", "municipalities")

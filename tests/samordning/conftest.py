@@ -7,11 +7,11 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
+from municipalities.coordination.policies import EDITOR_GROUP, PROGRAMME_LEAD_GROUP
 from municipalities.models import (
     Membership,
     SharingLevel,
 )
-from municipalities.policies import EDITOR_GROUP, PROGRAMME_LEAD_GROUP
 from tests import factories
 
 PAST = datetime.datetime(2024, 1, 1, 9, tzinfo=datetime.UTC)

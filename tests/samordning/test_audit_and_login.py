@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from municipalities import coordination_views
+from municipalities.coordination.views import entries as entry_views
 from municipalities.models import SharingLevel
 from portal.models import AuditEvent
 from tests import factories
@@ -67,7 +67,7 @@ def test_audit_row_survives_when_the_view_then_raises(
     def broken_render(*args, **kwargs):
         raise RuntimeError("rendering failed after the read")
 
-    monkeypatch.setattr(coordination_views, "render", broken_render)
+    monkeypatch.setattr(entry_views, "render", broken_render)
     client = client_for(world, "rep_b")
     client.raise_request_exception = False
 

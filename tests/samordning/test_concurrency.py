@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, RequestFactory
 
-from municipalities.coordination_views import EntryFeed
+from municipalities.coordination.views.feed import EntryFeed
 from municipalities.models import ProgressEntry, SharingLevel
 from tests.samordning.conftest import PAST
 

@@ -251,7 +251,7 @@ def test_former_member_and_deactivated_user_leave_every_list_and_choice(world):
 
 
 def test_policy_denies_unknown_action(world, entries):
-    from municipalities.policies import can
+    from municipalities.coordination.policies import can
 
     entry = entries[("open", "released")]
 

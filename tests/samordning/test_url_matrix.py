@@ -12,8 +12,8 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from municipalities import coordination_urls
 from municipalities.admin import CoordinationAdminMixin
+from municipalities.coordination import urls as coordination_urls
 from municipalities.models import (
     Action,
     CalendarToken,

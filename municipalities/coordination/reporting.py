@@ -1,8 +1,8 @@
 """Reads for the dashboard, comparison, exports and the PDF report.
 
 Everything a reader sees beyond their own municipality goes through the
-suppression in `municipalities.suppression`: counts 1-4 read "färre än 5" and
-no total gives a hidden value back. Staff see exact counts.
+suppression in `municipalities.coordination.suppression`: counts 1-4 read
+"färre än 5" and no total gives a hidden value back. Staff see exact counts.
 
 Indicators are published per fixed period only, a month or a quarter, and
 `indicator_tables` is the one function every page, export and report takes
@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from municipalities import policies
+from municipalities.coordination import policies
+from municipalities.coordination.suppression import CellState, SuppressedTable, suppress
 from municipalities.models import (
     FocusAreaStatus,
     IndicatorReport,
@@ -25,7 +26,6 @@ from municipalities.models import (
     ProgressEntry,
     SharingLevel,
 )
-from municipalities.suppression import CellState, SuppressedTable, suppress
 
 INDICATOR_LABELS = {
     name: IndicatorReport._meta.get_field(name).verbose_name

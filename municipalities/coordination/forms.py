@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipalities import policies
+from municipalities.coordination import policies
 from municipalities.models import (
     Action,
     Decision,

@@ -193,7 +193,7 @@ def visible_statuses(queryset, user, now=None):
 
 def visible_indicator_reports(queryset, user, now=None):
     """Participants read indicator reports only as suppressed tables
-    (`municipalities.reporting`); coordinators and each municipality's own
+    (`municipalities.coordination.reporting`); coordinators and each municipality's own
     reporters see exact rows."""
     if not is_participant(user):
         return queryset.none()

@@ -1,0 +1,69 @@
+"""The doors of the coordination views: the area's entry check and the
+lookups that answer 404 for what the reader may not see (policies decide)."""
+
+import functools
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from municipalities.coordination import policies
+from municipalities.models import (
+    ProgressEntry,
+    WorkingGroup,
+)
+
+
+def area_access(view):
+    """Signed in, active and a participant (policies.can_enter_area). The one
+    place to require two-factor later."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not policies.can_enter_area(request.user):
+            raise PermissionDenied(
+                _(
+                    "Samordningen är öppen för aktiva medlemmar i arbetsgrupperna "
+                    "och för programledningen."
+                )
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def group_for(request, slug):
+    return get_object_or_404(WorkingGroup.objects.visible_to(request.user), slug=slug)
+
+
+def entry_for(request, pk, action):
+    """The entry through its door (404 when unseen), then the action's rule
+    (403: they may see it, so there is no secret to keep)."""
+    entry = get_object_or_404(
+        ProgressEntry.objects.visible_to(request.user).select_related(
+            "group", "municipality", "organisation", "focus_area", "author"
+        ),
+        pk=pk,
+    )
+    if not policies.can(request.user, action, entry):
+        raise PermissionDenied
+    return entry
+
+
+def visible_entries(user):
+    return ProgressEntry.objects.visible_to(user).select_related(
+        "group", "municipality", "organisation", "focus_area"
+    )
+
+
+def group_item(request, model, slug, pk):
+    return get_object_or_404(
+        model.objects.visible_to(request.user), pk=pk, group__slug=slug
+    )
+
+
+def crumbs(*items):
+    return [(_("Samordning"), reverse("samordning:dashboard")), *items]

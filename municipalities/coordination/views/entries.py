@@ -1,0 +1,244 @@
+"""Progress entries (lägesrapporter): list and search, form, history, files."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
+
+from municipalities.coordination import policies, services
+from municipalities.coordination.forms import (
+    ProgressEntryForm,
+)
+from municipalities.coordination.views.access import (
+    area_access,
+    entry_for,
+    visible_entries,
+)
+from municipalities.models import (
+    EntryAttachment,
+    ProgressEntry,
+)
+from portal.audit import audit_record
+from portal.models import AuditEvent
+
+ENTRIES_PER_PAGE = 20
+
+
+@area_access
+def entry_list(request):
+    entries = visible_entries(request.user)
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    if query:
+        condition = Q()
+        for word in query.split()[:10]:
+            condition &= Q(title__icontains=word) | Q(text__icontains=word)
+        entries = entries.filter(condition)
+    group_slug = request.GET.get("grupp", "")
+    if group_slug:
+        entries = entries.filter(group__slug=group_slug)
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("sida"))
+    audit_record(
+        request,
+        AuditEvent.Action.VIEW,
+        object_type=ProgressEntry._meta.label,
+        object_id="search" if query or group_slug else "list",
+    )
+    filter_query = request.GET.copy()
+    filter_query.pop("sida", None)
+    return render(
+        request,
+        "samordning/entry_list.html",
+        {
+            "page": page,
+            "query": query,
+            "filter_query": filter_query.urlencode(),
+            "breadcrumbs": [
+                (_("Samordning"), reverse("samordning:dashboard")),
+                (_("Lägesrapporter"), ""),
+            ],
+        },
+    )
+
+
+def _entry_data(form):
+    return {
+        name: form.cleaned_data[name]
+        for name in (
+            "group",
+            "focus_area",
+            "title",
+            "period_start",
+            "period_end",
+            "text",
+            "sharing_level",
+            "release_at",
+        )
+    }
+
+
+def _staff_unit(form, user):
+    if not policies.is_coordinator(user):
+        return None
+    return {
+        "municipality": form.cleaned_data.get("municipality"),
+        "organisation": form.cleaned_data.get("organisation"),
+    }
+
+
+@area_access
+def entry_create(request):
+    user = request.user
+    if not policies.can_create_entry(user):
+        raise PermissionDenied
+    form = ProgressEntryForm(
+        request.POST or None, request.FILES or None, user=user, request=request
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = services.entry_create(
+            request=request,
+            author=user,
+            data=_entry_data(form),
+            attachments=form.cleaned_data["checked_attachments"],
+            unit=_staff_unit(form, user),
+        )
+        return redirect(entry)
+    return render(
+        request,
+        "samordning/entry_form.html",
+        {
+            "form": form,
+            "breadcrumbs": [
+                (_("Samordning"), reverse("samordning:dashboard")),
+                (_("Ny lägesrapport"), ""),
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@area_access
+def entry_edit(request, pk):
+    entry = entry_for(request, pk, "edit")
+    form = ProgressEntryForm(
+        request.POST or None, instance=entry, user=request.user, request=request
+    )
+    if request.method == "POST" and form.is_valid():
+        services.entry_update(
+            request=request,
+            entry=entry,
+            data=_entry_data(form),
+            unit=_staff_unit(form, request.user),
+        )
+        return redirect(entry)
+    return render(
+        request,
+        "samordning/entry_form.html",
+        {
+            "form": form,
+            "entry": entry,
+            "breadcrumbs": [
+                (_("Samordning"), reverse("samordning:dashboard")),
+                (entry.title, entry.get_absolute_url()),
+                (_("Ändra"), ""),
+            ],
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@area_access
+def entry_detail(request, pk):
+    entry = entry_for(request, pk, "view")
+    audit_record(request, AuditEvent.Action.VIEW, entry)
+    return render(
+        request,
+        "samordning/entry_detail.html",
+        {
+            "entry": entry,
+            "attachments": entry.attachments.all(),
+            "can_edit": policies.can_edit_entry(request.user, entry),
+            "released": entry.release_at <= timezone.now(),
+            "breadcrumbs": [
+                (_("Samordning"), reverse("samordning:dashboard")),
+                (_("Lägesrapporter"), reverse("samordning:entries")),
+                (entry.title, ""),
+            ],
+        },
+    )
+
+
+@area_access
+def entry_delete(request, pk):
+    entry = entry_for(request, pk, "delete")
+    if request.method == "POST":
+        services.entry_delete(request=request, entry=entry)
+        return redirect("samordning:entries")
+    return render(
+        request,
+        "samordning/confirm_delete.html",
+        {"object": entry, "cancel_url": entry.get_absolute_url()},
+    )
+
+
+FIELD_LABELS = {
+    field.name: field.verbose_name
+    for field in ProgressEntry._meta.get_fields()
+    if hasattr(field, "verbose_name")
+}
+
+
+@area_access
+def entry_history(request, pk):
+    entry = entry_for(request, pk, "view_history")
+    audit_record(request, AuditEvent.Action.VIEW, entry)
+    records = list(
+        entry.history.select_related("history_user").order_by("history_date")
+    )
+    changes = []
+    for previous, record in zip([None, *records], records, strict=False):
+        if previous is None:
+            changed = [_("Skapad")]
+        else:
+            delta = record.diff_against(previous)
+            changed = [str(FIELD_LABELS.get(c.field, c.field)) for c in delta.changes]
+        changes.append({"record": record, "changed": changed})
+    return render(
+        request,
+        "samordning/entry_history.html",
+        {
+            "entry": entry,
+            "changes": list(reversed(changes)),
+            "breadcrumbs": [
+                (_("Samordning"), reverse("samordning:dashboard")),
+                (entry.title, entry.get_absolute_url()),
+                (_("Historik"), ""),
+            ],
+        },
+    )
+
+
+@area_access
+@csp_override({"default-src": ["'none'"], "sandbox": True})
+def attachment_download(request, pk):
+    attachment = get_object_or_404(
+        EntryAttachment.objects.visible_to(request.user).select_related(
+            "entry", "entry__group"
+        ),
+        pk=pk,
+    )
+    if not policies.can_download_attachment(request.user, attachment.entry):
+        raise Http404
+    audit_record(request, AuditEvent.Action.DOWNLOAD, attachment)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    return response

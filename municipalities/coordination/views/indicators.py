@@ -1,0 +1,158 @@
+"""Indicator tables per fixed period, reporting, and the comparison view."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from municipalities.coordination import policies, reporting, services
+from municipalities.coordination.forms import (
+    IndicatorForm,
+    IndicatorPeriodForm,
+)
+from municipalities.coordination.views.access import (
+    area_access,
+    crumbs,
+)
+from municipalities.models import (
+    FocusAreaStatus,
+    IndicatorReport,
+    Municipality,
+)
+from portal.audit import audit_record
+from portal.models import AuditEvent
+from programme.models import FocusArea
+
+
+def _indicator_period(request, periods):
+    """(form, period): the fixed period asked for, else the newest one.
+
+    A malformed or unknown period gives the form an error and no period.
+    """
+    newest = periods[0] if periods else None
+    form = IndicatorPeriodForm(
+        # Other parameters (such as the dates this view once took) ask for
+        # nothing: the form shows the newest period as chosen.
+        request.GET if "period" in request.GET else None,
+        periods=periods,
+        initial={"period": newest.token if newest else ""},
+    )
+    if not form.is_bound:
+        return form, newest
+    if not form.is_valid():
+        return form, None
+    return form, form.cleaned_data["period"] or newest
+
+
+@area_access
+def indicator_list(request):
+    user = request.user
+    if not policies.can_view_indicators(user):
+        raise PermissionDenied
+    periods = reporting.reported_periods(user)
+    form, period = _indicator_period(request, periods)
+    table = reporting.indicator_tables(user, [period])[0] if period else None
+    if period:
+        audit_record(
+            request,
+            AuditEvent.Action.VIEW,
+            object_type=IndicatorReport._meta.label,
+            object_id=period.token,
+        )
+    return render(
+        request,
+        "samordning/indicator_list.html",
+        {
+            "form": form,
+            "periods": periods,
+            "period": period,
+            "table": table,
+            "labels": list(reporting.INDICATOR_LABELS.values()),
+            "can_report": policies.can_report_indicators(user),
+            "breadcrumbs": crumbs((_("Indikatorer"), "")),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@area_access
+def indicator_form(request):
+    user = request.user
+    if not policies.can_report_indicators(user):
+        raise PermissionDenied
+    choices = (
+        Municipality.objects.participating() if policies.is_coordinator(user) else None
+    )
+    form = IndicatorForm(request.POST or None, user=user, municipality_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        municipality = form.cleaned_data.get("municipality") or user.municipality
+        if not policies.can_report_indicators(user, municipality):
+            raise PermissionDenied
+        values = {name: form.cleaned_data[name] for name in IndicatorReport.INDICATORS}
+        try:
+            report = services.indicator_report_save(
+                actor=user,
+                municipality=municipality,
+                period_kind=form.cleaned_data["period_kind"],
+                period_start=form.cleaned_data["period_start"],
+                values=values,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            audit_record(request, AuditEvent.Action.UPDATE, report)
+            period = reporting.Period.of(report)
+            return redirect(
+                reverse("samordning:indicators") + f"?period={period.token}"
+            )
+    return render(
+        request,
+        "samordning/indicator_form.html",
+        {
+            "form": form,
+            "breadcrumbs": crumbs(
+                (_("Indikatorer"), reverse("samordning:indicators")),
+                (_("Rapportera"), ""),
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@area_access
+def comparison(request):
+    if not policies.can_compare(request.user):
+        raise PermissionDenied
+    periods = reporting.reported_periods(request.user)
+    form, period = _indicator_period(request, periods)
+    municipalities = list(Municipality.objects.participating())
+    focus_areas = list(FocusArea.objects.all())
+    visible = {
+        (s.municipality_id, s.focus_area_id): s
+        for s in FocusAreaStatus.objects.visible_to(request.user)
+    }
+    stage_rows = [
+        (m, [visible.get((m.pk, area.pk)) for area in focus_areas])
+        for m in municipalities
+    ]
+    table = reporting.indicator_tables(request.user, [period])[0] if period else None
+    audit_record(
+        request,
+        AuditEvent.Action.VIEW,
+        object_type="municipalities.Comparison",
+        object_id=period.token if period else "",
+    )
+    return render(
+        request,
+        "samordning/comparison.html",
+        {
+            "form": form,
+            "period": period,
+            "focus_areas": focus_areas,
+            "stage_rows": stage_rows,
+            "table": table,
+            "labels": list(reporting.INDICATOR_LABELS.values()),
+            "breadcrumbs": crumbs((_("Jämförelse mellan kommunerna"), "")),
+        },
+        status=400 if form.errors else 200,
+    )
