@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 
 from tests import factories
-from tests.samordning.conftest import private_media, world  # noqa: F401
+from tests.municipalities.conftest import private_media, world  # noqa: F401
 
 
 def pytest_configure(config):

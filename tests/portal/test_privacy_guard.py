@@ -103,7 +103,7 @@ def test_entry_form_refuses_number_names_field_keeps_input(
     world, private_media, caplog
 ):
     from municipalities.models import ProgressEntry
-    from tests.samordning.test_permission_matrix import client_for
+    from tests.municipalities.conftest import client_for
 
     client = client_for(world, "rep_a")
     with caplog.at_level(logging.WARNING, logger="portal.privacy"):
@@ -139,7 +139,7 @@ def test_attachment_file_name_with_number_is_refused(world, private_media):
     from weasyprint import HTML
 
     from municipalities.models import ProgressEntry
-    from tests.samordning.test_permission_matrix import client_for
+    from tests.municipalities.conftest import client_for
 
     pdf = HTML(string="<p>x</p>").write_pdf()
     response = client_for(world, "rep_a").post(
@@ -606,7 +606,7 @@ def test_newsletter_address_with_a_number_is_refused(caplog):
 def test_entry_refusal_is_audited_with_the_author_and_no_number(
     world, private_media, caplog
 ):
-    from tests.samordning.test_permission_matrix import client_for
+    from tests.municipalities.conftest import client_for
 
     with (
         time_machine.travel(datetime.datetime(2024, 5, 2, 10, tzinfo=datetime.UTC)),

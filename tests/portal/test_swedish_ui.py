@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from programme.demo import load_demo
-from tests.samordning.conftest import PAST, make_entry
+from tests.municipalities.conftest import PAST, make_entry
 
 # Words of Django's and our English UI that never occur in Swedish text.
 ENGLISH = {

@@ -9,7 +9,6 @@ nobody can add a door without saying who may pass it.
 
 import pytest
 from django.contrib import admin
-from django.test import Client
 from django.urls import reverse
 
 from municipalities.admin import CoordinationAdminMixin
@@ -26,7 +25,7 @@ from municipalities.models import (
 )
 from portal.models import AuditEvent
 from tests import factories
-from tests.samordning.conftest import PAST, make_entry
+from tests.municipalities.conftest import PAST, client_for, drain, make_entry
 
 ROLES = [
     "anonymous",
@@ -163,19 +162,6 @@ def current_token(targets, role):
     )
     targets["tokens"][role] = token.token
     return token.token
-
-
-def client_for(world, role):
-    client = Client()
-    if role != "anonymous":
-        client.force_login(world["users"][role])
-    return client
-
-
-def drain(response):
-    if response.streaming:
-        b"".join(response.streaming_content)
-    return response
 
 
 def test_every_coordination_url_has_a_rule():

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from django.utils import timezone
 
 from municipalities.coordination.policies import EDITOR_GROUP, PROGRAMME_LEAD_GROUP
@@ -134,3 +135,60 @@ def entries(world, private_media):
 
 def now():
     return timezone.now()
+
+
+# Who sees what: the expected answers, written out from the README's role
+# table (not computed by the policy module under test).
+LEVELS = ["open", "mandate", "group", "own"]
+ROLES = [
+    "anonymous",
+    "rep_a",
+    "rep_b",
+    "partner",
+    "partner_writer",
+    "chair",
+    "staff",
+    "superuser",
+    "editor",
+    "former",
+    "deactivated",
+]
+
+# Which (level, released?) entries each role may VIEW. Entries are written by
+# rep_a for municipality A in group "operativ", where partner, partner_writer
+# and chair are members and rep_b is not. The editor (Redaktör) and the
+# former member are shut out of the whole area (403); deactivated users
+# cannot sign in at all.
+EVERYTHING = {(level, state) for level in LEVELS for state in ("released", "embargoed")}
+IN_GROUP = {("open", "released"), ("mandate", "released"), ("group", "released")}
+VIEW = {
+    "anonymous": set(),
+    "deactivated": set(),
+    "editor": set(),
+    "former": set(),
+    "rep_a": EVERYTHING,  # own municipality, before and after release
+    "staff": EVERYTHING,  # Programledning
+    "superuser": EVERYTHING,
+    "rep_b": {("open", "released"), ("mandate", "released")},
+    "partner": IN_GROUP,
+    "partner_writer": IN_GROUP,
+    "chair": IN_GROUP,
+}
+SHUT_OUT = {"editor", "former"}
+# Who may EDIT and DELETE: the author (in their own municipality) and staff.
+EDIT = {"rep_a": EVERYTHING, "staff": EVERYTHING, "superuser": EVERYTHING}
+
+
+def drain(response):
+    """Read a streamed download to the end, so the test client closes the file
+    (closing it directly would also close the test's database connection)."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
+def client_for(world, role):
+    client = Client()
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    return client

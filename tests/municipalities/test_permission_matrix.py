@@ -7,46 +7,16 @@ computed by the policy module under test.
 from django.test import Client
 
 from tests import factories
-from tests.samordning.conftest import PAST, make_entry
-
-LEVELS = ["open", "mandate", "group", "own"]
-ROLES = [
-    "anonymous",
-    "rep_a",
-    "rep_b",
-    "partner",
-    "partner_writer",
-    "chair",
-    "staff",
-    "superuser",
-    "editor",
-    "former",
-    "deactivated",
-]
-
-# Which (level, released?) entries each role may VIEW. Entries are written by
-# rep_a for municipality A in group "operativ", where partner, partner_writer
-# and chair are members and rep_b is not. The editor (Redaktör) and the
-# former member are shut out of the whole area (403); deactivated users
-# cannot sign in at all.
-EVERYTHING = {(level, state) for level in LEVELS for state in ("released", "embargoed")}
-IN_GROUP = {("open", "released"), ("mandate", "released"), ("group", "released")}
-VIEW = {
-    "anonymous": set(),
-    "deactivated": set(),
-    "editor": set(),
-    "former": set(),
-    "rep_a": EVERYTHING,  # own municipality, before and after release
-    "staff": EVERYTHING,  # Programledning
-    "superuser": EVERYTHING,
-    "rep_b": {("open", "released"), ("mandate", "released")},
-    "partner": IN_GROUP,
-    "partner_writer": IN_GROUP,
-    "chair": IN_GROUP,
-}
-SHUT_OUT = {"editor", "former"}
-# Who may EDIT and DELETE: the author (in their own municipality) and staff.
-EDIT = {"rep_a": EVERYTHING, "staff": EVERYTHING, "superuser": EVERYTHING}
+from tests.municipalities.conftest import (
+    EDIT,
+    PAST,
+    ROLES,
+    SHUT_OUT,
+    VIEW,
+    client_for,
+    drain,
+    make_entry,
+)
 
 ACTIONS = {
     "view": lambda entry: entry.get_absolute_url(),
@@ -68,21 +38,6 @@ def expected_status(role, action, key):
             return 200
         return 403 if may_view else 404
     return 200 if may_view else 404
-
-
-def drain(response):
-    """Read a streamed download to the end, so the test client closes the file
-    (closing it directly would also close the test's database connection)."""
-    if response.streaming:
-        b"".join(response.streaming_content)
-    return response
-
-
-def client_for(world, role):
-    client = Client()
-    if role != "anonymous":
-        client.force_login(world["users"][role])
-    return client
 
 
 def test_permission_matrix_has_no_wrong_answer(world, entries):

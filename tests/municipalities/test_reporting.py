@@ -17,8 +17,7 @@ from municipalities.models import (
     WorkingGroup,
 )
 from tests import factories
-from tests.samordning.conftest import PAST, make_entry
-from tests.samordning.test_permission_matrix import client_for
+from tests.municipalities.conftest import PAST, client_for, make_entry
 
 OCTOBER = datetime.date(2022, 10, 1)
 
@@ -396,9 +395,12 @@ def test_monthly_and_quarterly_reports_are_never_summed(world):
     month = staff.get("/samordning/indikatorer/?period=2022-10")
     quarter = staff.get("/samordning/jamforelse/?period=2022-K4")
     exported = csv_rows(staff.get("/samordning/export/indikatorer.csv"))
-    pdf = " ".join(
-        pdf_pages(staff.get("/samordning/rapport/?start=2022-10-01&end=2022-12-31"))
-    )
+    # A fixed clock: the PDF's "created at" must not contain a summed figure.
+    with time_machine.travel(
+        datetime.datetime(2023, 2, 1, 9, 5, tzinfo=datetime.UTC), tick=False
+    ):
+        report = staff.get("/samordning/rapport/?start=2022-10-01&end=2022-12-31")
+    pdf = " ".join(pdf_pages(report))
 
     assert table_of(month)["Kommun A"][0] == "7"
     assert month.context["table"].totals[0] == "37"

@@ -21,7 +21,7 @@ from django.test import Client, RequestFactory
 
 from municipalities.coordination.views.feed import EntryFeed
 from municipalities.models import ProgressEntry, SharingLevel
-from tests.samordning.conftest import PAST
+from tests.municipalities.conftest import PAST
 
 FEED = "/samordning/lagesrapporter/flode/"
 REQUESTS_PER_USER = 100  # 20 rounds of each page, side by side.

@@ -7,8 +7,7 @@ import time_machine
 from django.test import Client
 
 from municipalities.models import ProgressEntry, SharingLevel
-from tests.samordning.conftest import make_entry
-from tests.samordning.test_permission_matrix import ROLES, SHUT_OUT, VIEW, client_for
+from tests.municipalities.conftest import ROLES, SHUT_OUT, VIEW, client_for, make_entry
 
 STOCKHOLM = zoneinfo.ZoneInfo("Europe/Stockholm")
 

@@ -10,8 +10,7 @@ from municipalities.coordination.views import entries as entry_views
 from municipalities.models import SharingLevel
 from portal.models import AuditEvent
 from tests import factories
-from tests.samordning.conftest import PAST, make_entry
-from tests.samordning.test_permission_matrix import client_for, drain
+from tests.municipalities.conftest import PAST, client_for, drain, make_entry
 
 
 def test_viewing_an_entry_is_audited(world, entries):
