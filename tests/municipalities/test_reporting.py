@@ -399,8 +399,8 @@ def test_monthly_and_quarterly_reports_are_never_summed(world):
     with time_machine.travel(
         datetime.datetime(2023, 2, 1, 9, 5, tzinfo=datetime.UTC), tick=False
     ):
-        report = staff.get("/samordning/rapport/?start=2022-10-01&end=2022-12-31")
-    pdf = " ".join(pdf_pages(report))
+        pdf_response = staff.get("/samordning/rapport/?start=2022-10-01&end=2022-12-31")
+    pdf = " ".join(pdf_pages(pdf_response))
 
     assert table_of(month)["Kommun A"][0] == "7"
     assert month.context["table"].totals[0] == "37"
