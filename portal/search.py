@@ -56,10 +56,7 @@ def _sources():
         ),
         (
             _("Talare"),
-            Speaker.objects.filter(
-                presentations__published=True,
-                presentations__session__published=True,
-            ).distinct(),
+            Speaker.objects.public(),
             "name",
             ["name", "title", "organisation", "bio"],
         ),

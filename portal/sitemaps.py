@@ -47,9 +47,7 @@ class PresentationSitemap(Sitemap):
 
 class SpeakerSitemap(Sitemap):
     def items(self):
-        return Speaker.objects.filter(
-            presentations__published=True, presentations__session__published=True
-        ).distinct()
+        return Speaker.objects.public()
 
 
 class FocusAreaSitemap(Sitemap):

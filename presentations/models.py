@@ -87,6 +87,12 @@ class Session(models.Model):
             )
 
 
+class SpeakerQuerySet(models.QuerySet):
+    def public(self):
+        """A speaker is public only through a published presentation."""
+        return self.filter(pk__in=Presentation.objects.published().values("speakers"))
+
+
 class Speaker(models.Model):
     name = models.CharField(_("namn"), max_length=120)
     slug = models.SlugField(_("kortnamn i adressen"), max_length=120, unique=True)
@@ -101,6 +107,8 @@ class Speaker(models.Model):
     photo_alt = models.CharField(
         _("alternativtext för foto"), max_length=200, blank=True
     )
+
+    objects = SpeakerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("talare")

@@ -2,16 +2,16 @@
 
 import datetime
 
-import icalendar
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.ical import CalendarEvent, ics_response
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 
 SESSIONS_PER_PAGE = 10
@@ -127,16 +127,13 @@ def presentation_slides(request, session, slug):
 
 
 def speaker_detail(request, slug):
-    speaker = get_object_or_404(Speaker, slug=slug)
+    speaker = get_object_or_404(Speaker.objects.public(), slug=slug)
     presentations = list(
         Presentation.objects.published()
         .filter(speakers=speaker)
         .select_related("session")
         .order_by("-session__starts_at", "order")
     )
-    if not presentations:
-        # A speaker is public only through a published presentation.
-        raise Http404
     return render(
         request,
         "presentations/speaker_detail.html",
@@ -151,44 +148,31 @@ def speaker_detail(request, slug):
     )
 
 
-def _calendar(name):
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//FoU Nordväst//Portalen//SV")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", name)
-    return calendar
-
-
 def _event(session):
-    event = icalendar.Event()
-    event.add("uid", f"session-{session.pk}@{settings.SITE_URL.split('://')[-1]}")
-    event.add("summary", session.title)
-    event.add("dtstart", session.starts_at)
-    event.add("dtend", session.ends_at)
-    event.add("dtstamp", timezone.now())
     location = ", ".join(part for part in (session.venue, session.address) if part)
-    if location:
-        event.add("location", location)
-    event.add("url", settings.SITE_URL + session.get_absolute_url())
-    return event
-
-
-def _ics_response(calendar, filename):
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return CalendarEvent(
+        uid=f"session-{session.pk}",
+        summary=session.title,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        stamp=timezone.now(),
+        location=location,
+        url=settings.SITE_URL + session.get_absolute_url(),
+    )
 
 
 def session_ics(request, slug):
     session = get_object_or_404(Session.objects.published(), slug=slug)
-    calendar = _calendar(session.title)
-    calendar.add_component(_event(session))
-    return _ics_response(calendar, f"{session.slug}.ics")
+    return ics_response(
+        session.title, [_event(session)], filename=f"{session.slug}.ics"
+    )
 
 
 def upcoming_ics(request):
-    calendar = _calendar(_("FoU Nordväst – kommande sessioner"))
     since = timezone.now() - datetime.timedelta(days=1)
-    for session in Session.objects.upcoming(now=since).order_by("starts_at")[:50]:
-        calendar.add_component(_event(session))
-    return _ics_response(calendar, "kommande-sessioner.ics")
+    sessions = Session.objects.upcoming(now=since).order_by("starts_at")[:50]
+    return ics_response(
+        _("FoU Nordväst – kommande sessioner"),
+        [_event(session) for session in sessions],
+        filename="kommande-sessioner.ics",
+    )

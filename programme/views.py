@@ -25,23 +25,11 @@ NEWS_PER_PAGE = 10
 def mandate_detail(request):
     mandate = get_object_or_404(
         Mandate.objects.select_related("contact_person").prefetch_related(
-            "focus_areas", "milestones", "staff"
+            "focus_areas", "staff"
         )[:1]
     )
     today = timezone.localdate()
-    milestones = [
-        {
-            "milestone": milestone,
-            "state": (
-                "done"
-                if milestone.done_date
-                else "late"
-                if milestone.is_late(today)
-                else "upcoming"
-            ),
-        }
-        for milestone in mandate.milestones.all()
-    ]
+    milestones = mandate.milestones.with_state(today)
     return render(
         request,
         "programme/mandate_detail.html",

@@ -61,11 +61,7 @@ def writable_groups(user):
     groups = WorkingGroup.objects.visible_to(user)
     if policies.is_coordinator(user):
         return groups
-    writable = Membership.objects.active().filter(user=user)
-    writable = writable.filter(municipality__isnull=False) | writable.filter(
-        partner_can_write=True
-    )
-    return groups.filter(pk__in=writable.values("group_id"))
+    return groups.of_member(user, writing=True)
 
 
 class GuardedModelForm(PrivacyGuardMixin, forms.ModelForm):

@@ -73,11 +73,11 @@ def _active_memberships(user, today=None):
 
 def member_group_ids(user, today=None):
     """The groups the user holds an active seat in, as a subquery of ids."""
-    if not is_active_user(user):
-        from municipalities.models import Membership
+    from municipalities.models import WorkingGroup
 
-        return Membership.objects.none().values("group_id")
-    return _active_memberships(user, today).values("group_id")
+    if not is_active_user(user):
+        return WorkingGroup.objects.none().values("pk")
+    return WorkingGroup.objects.of_member(user, today=today).values("pk")
 
 
 def is_participant(user, today=None) -> bool:

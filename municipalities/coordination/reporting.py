@@ -38,13 +38,6 @@ HIDDEN_LABEL = "–"
 INDICATOR_ORDERINGS = [("cases_with_intervention", "cases_opened")]
 
 # From widest to narrowest; a report is labelled with its narrowest content.
-LEVEL_ORDER = ["open", "mandate", "group", "own"]
-LEVEL_LABELS = {
-    "open": _("Öppen"),
-    "mandate": _("Uppdraget"),
-    "group": _("Arbetsgruppen"),
-    "own": _("Egen kommun"),
-}
 
 
 def cell_text(cell):
@@ -212,7 +205,7 @@ def reveals_exact_small_counts(tables):
 
 
 def narrowest_level(levels):
-    present = [level for level in LEVEL_ORDER if level in set(levels)]
+    present = [level for level in SharingLevel if level in set(levels)]
     return present[-1] if present else "open"
 
 
@@ -258,7 +251,7 @@ def report_content(user, *, start, end, focus_area=None, municipalities=None):
         "indicator_tables": tables,
         "indicator_labels": list(INDICATOR_LABELS.values()),
         "level": narrowest_level(levels),
-        "level_label": LEVEL_LABELS[narrowest_level(levels)],
+        "level_label": SharingLevel(narrowest_level(levels)).short_label,
     }
 
 

@@ -30,6 +30,11 @@ class SharingLevel(models.TextChoices):
     GROUP = "group", _("Arbetsgruppen – gruppens medlemmar")
     OWN = "own", _("Egen kommun – egen kommun eller organisation och programstaben")
 
+    @property
+    def short_label(self):
+        """The level's name without its explanation: "Öppen", "Egen kommun"."""
+        return str(self.label).split(" – ")[0]
+
 
 class CoordinationQuerySet(models.QuerySet):
     """`visible_to(user, now)` is the door; the rule lives in policies."""

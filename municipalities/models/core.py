@@ -100,6 +100,16 @@ class Organisation(models.Model):
 
 
 class WorkingGroupQuerySet(models.QuerySet):
+    def of_member(self, user, *, today=None, writing=False):
+        """The groups `user` holds a current seat in (with `writing`: a seat
+        that may write). The one definition of "my groups"."""
+        seats = Membership.objects.active(today).filter(user=user)
+        if writing:
+            seats = seats.filter(
+                Q(municipality__isnull=False) | Q(partner_can_write=True)
+            )
+        return self.filter(pk__in=seats.values("group_id"))
+
     def visible_to(self, user, now=None):
         from municipalities.coordination import policies
 

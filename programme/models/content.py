@@ -179,6 +179,21 @@ class FocusArea(models.Model):
         return reverse("programme:focus-area", kwargs={"slug": self.slug})
 
 
+class MilestoneQuerySet(models.QuerySet):
+    def with_state(self, today=None):
+        """Annotate `state`: "done", "late" (due and not done) or "upcoming",
+        the one definition every page and report shows."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            state=models.Case(
+                models.When(done_date__isnull=False, then=models.Value("done")),
+                models.When(due_date__lt=today, then=models.Value("late")),
+                default=models.Value("upcoming"),
+                output_field=models.CharField(),
+            )
+        )
+
+
 class Milestone(models.Model):
     mandate = models.ForeignKey(
         Mandate,
@@ -198,6 +213,8 @@ class Milestone(models.Model):
     due_date = models.DateField(_("klart senast"))
     done_date = models.DateField(_("klart datum"), null=True, blank=True)
 
+    objects = MilestoneQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("milstolpe")
         verbose_name_plural = _("milstolpar")
@@ -206,9 +223,6 @@ class Milestone(models.Model):
 
     def __str__(self):
         return self.title
-
-    def is_late(self, today: datetime.date) -> bool:
-        return self.done_date is None and self.due_date < today
 
 
 class NewsArticleQuerySet(models.QuerySet):

@@ -21,23 +21,15 @@ from portal.models import AuditEvent
 @area_access
 def dashboard(request):
     from municipalities.models import FocusAreaStatus
-    from programme.models import FocusArea, Mandate
+    from programme.models import FocusArea, Mandate, Milestone
 
     user = request.user
     today = timezone.localdate()
     groups = WorkingGroup.objects.visible_to(user)
-    mandate = Mandate.objects.prefetch_related("milestones").first()
-    milestones = [
-        (
-            milestone,
-            "done"
-            if milestone.done_date
-            else "late"
-            if milestone.is_late(today)
-            else "upcoming",
-        )
-        for milestone in (mandate.milestones.all() if mandate else [])
-    ]
+    mandate = Mandate.objects.first()
+    milestones = (
+        Milestone.objects.filter(mandate=mandate).with_state(today) if mandate else []
+    )
     open_actions = (
         Action.objects.visible_to(user)
         .exclude(status=Action.Status.DONE)

@@ -1,10 +1,8 @@
 """A working group's page, its meetings, decisions and actions, and its
 calendar."""
 
-import icalendar
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,6 +28,7 @@ from municipalities.models import (
     Membership,
 )
 from portal.audit import audit_record
+from portal.ical import CalendarEvent, ics_response
 from portal.models import AuditEvent
 
 
@@ -175,23 +174,20 @@ def group_ics(request, slug, token):
         actor=user,
         path=request.path.replace(token, "[dold]"),
     )
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//FoU Nordväst//Samordning//SV")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", group.name)
-    host = settings.SITE_URL.split("://")[-1]
-    for meeting in Meeting.objects.visible_to(user).filter(group=group)[:200]:
-        event = icalendar.Event()
-        event.add("uid", f"meeting-{meeting.pk}@{host}")
-        event.add("summary", _("Möte: %(group)s") % {"group": group.name})
-        event.add("dtstart", meeting.starts_at)
-        event.add("dtend", meeting.ends_at)
-        event.add("dtstamp", meeting.updated_at)
-        if meeting.place:
-            event.add("location", meeting.place)
-        if meeting.video_link:
-            event.add("url", meeting.video_link)
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar")
-    response["Cache-Control"] = "no-store, private"
-    return response
+    meetings = Meeting.objects.visible_to(user).filter(group=group)[:200]
+    return ics_response(
+        group.name,
+        [
+            CalendarEvent(
+                uid=f"meeting-{meeting.pk}",
+                summary=_("Möte: %(group)s") % {"group": group.name},
+                starts_at=meeting.starts_at,
+                ends_at=meeting.ends_at,
+                stamp=meeting.updated_at,
+                location=meeting.place,
+                url=meeting.video_link,
+            )
+            for meeting in meetings
+        ],
+        private=True,
+    )

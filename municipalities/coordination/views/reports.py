@@ -52,7 +52,7 @@ def report(request):
             {"form": form, "breadcrumbs": crumbs((_("Lägesrapport som PDF"), ""))},
             status=400 if form.is_bound else 200,
         )
-    from programme.models import Mandate
+    from programme.models import Mandate, Milestone
 
     content = reporting.report_content(
         request.user,
@@ -61,13 +61,19 @@ def report(request):
         focus_area=area,
         municipalities=municipalities or None,
     )
-    mandate = Mandate.objects.prefetch_related("milestones").first()
+    mandate = Mandate.objects.first()
     generated_at = timezone.localtime()
+    milestones = (
+        Milestone.objects.filter(mandate=mandate).with_state(generated_at.date())
+        if mandate
+        else []
+    )
     html = render_to_string(
         "samordning/report_pdf.html",
         {
             **content,
             "mandate": mandate,
+            "milestones": milestones,
             "start": start,
             "end": end,
             "area": area,
