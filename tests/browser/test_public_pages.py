@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from municipalities.models import FocusAreaStatus, Municipality, Stage
-from programme.demo import load_demo
+from portal.demo import load_demo
 from programme.models import FocusArea, NewsArticle
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from programme.demo import DEMO_PASSWORD, load_demo
+from portal.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from programme.demo import load_demo
+from portal.demo import load_demo
 from tests.municipalities.conftest import PAST, make_entry
 
 # Words of Django's and our English UI that never occur in Swedish text.

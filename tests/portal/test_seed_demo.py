@@ -9,10 +9,10 @@ from django.test import Client
 from pypdf import PdfReader
 
 from municipalities.models import Membership, Municipality
+from portal.demo import DEMO_PASSWORD, load_demo
 from portal.models import User
 from portal.uploads import validate_pdf
 from presentations.models import Presentation
-from programme.demo import DEMO_PASSWORD, load_demo
 from programme.models import FocusArea
 
 SNAPSHOT_APPS = ["portal", "programme", "municipalities", "presentations"]

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from programme.demo import DEMO_PASSWORD, load_demo
+from portal.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
