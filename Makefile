@@ -49,6 +49,7 @@ worker: $(VENV)/.runtime.stamp
 lint: $(VENV)/.dev.stamp
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=. $(BIN)/python scripts/check_import_cycles.py
 
 test: $(VENV)/.dev.stamp node_modules/.stamp lint
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run

@@ -33,6 +33,19 @@ count leaves them out.
 from django.db.models import Q
 from django.utils import timezone
 
+from municipalities.models import Action as GroupAction
+from municipalities.models import (
+    Decision,
+    EntryAttachment,
+    FocusAreaStatus,
+    IndicatorReport,
+    Meeting,
+    Membership,
+    ProgressEntry,
+    SharingLevel,
+    WorkingGroup,
+)
+
 COORDINATE_PERMISSION = "municipalities.coordinate"
 PROGRAMME_LEAD_GROUP = "Programledning"
 EDITOR_GROUP = "Redaktör"
@@ -66,15 +79,11 @@ def is_partner(user) -> bool:
 
 
 def _active_memberships(user, today=None):
-    from municipalities.models import Membership
-
     return Membership.objects.active(today).filter(user=user)
 
 
 def member_group_ids(user, today=None):
     """The groups the user holds an active seat in, as a subquery of ids."""
-    from municipalities.models import WorkingGroup
-
     if not is_active_user(user):
         return WorkingGroup.objects.none().values("pk")
     return WorkingGroup.objects.of_member(user, today=today).values("pk")
@@ -98,8 +107,6 @@ def is_member(user, group, today=None) -> bool:
 
 
 def is_chair(user, group) -> bool:
-    from municipalities.models import Membership
-
     membership = active_membership(user, group)
     return membership is not None and membership.role == Membership.Role.CHAIR
 
@@ -139,8 +146,6 @@ def visible_group_items(queryset, user, now=None):
 
 def entry_condition(user, now=None) -> Q | None:
     """The rows of ProgressEntry `user` may read at `now`; None means all."""
-    from municipalities.models import SharingLevel
-
     if is_coordinator(user):
         return None
     if not is_active_user(user):
@@ -169,8 +174,6 @@ def visible_attachments(queryset, user, now=None):
     condition = entry_condition(user, now)
     if condition is None:
         return queryset
-    from municipalities.models import ProgressEntry
-
     return queryset.filter(
         entry__in=ProgressEntry.objects.filter(condition).values("pk")
     )
@@ -179,8 +182,6 @@ def visible_attachments(queryset, user, now=None):
 def visible_statuses(queryset, user, now=None):
     """Coordinators all; participants their own municipality's and what is
     shared with the mandate (Öppen, Uppdraget)."""
-    from municipalities.models import SharingLevel
-
     if not is_participant(user):
         return queryset.none()
     if is_coordinator(user):
@@ -297,8 +298,6 @@ def can_report_indicators(user, municipality=None) -> bool:
 
 def can_compare(user) -> bool:
     """Comparison between municipalities: coordinators and strategic groups."""
-    from municipalities.models import WorkingGroup
-
     if is_coordinator(user):
         return True
     return WorkingGroup.objects.filter(
@@ -338,3 +337,21 @@ def can(user, action, entry, now=None) -> bool:
     if rule is None:
         return False
     return rule(user, entry, now)
+
+
+def install_doors():
+    """Put each rule behind its model's `visible_to` (called by the app's
+    ready(); the models never import this module)."""
+    doors = {
+        WorkingGroup: visible_groups,
+        Membership: visible_memberships,
+        Meeting: visible_group_items,
+        Decision: visible_group_items,
+        GroupAction: visible_group_items,
+        ProgressEntry: visible_entries,
+        EntryAttachment: visible_attachments,
+        FocusAreaStatus: visible_statuses,
+        IndicatorReport: visible_indicator_reports,
+    }
+    for model, rule in doors.items():
+        type(model.objects.all()).rule = staticmethod(rule)

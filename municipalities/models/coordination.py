@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from municipalities.models.doors import DoorQuerySet
 from portal.storage import private_storage
 from portal.uploads import UploadPath
 
@@ -36,27 +37,16 @@ class SharingLevel(models.TextChoices):
         return str(self.label).split(" – ")[0]
 
 
-class CoordinationQuerySet(models.QuerySet):
-    """`visible_to(user, now)` is the door; the rule lives in policies."""
-
-    policy_name = ""
-
-    def visible_to(self, user, now=None):
-        from municipalities.coordination import policies
-
-        return getattr(policies, self.policy_name)(self, user, now)
+class GroupItemQuerySet(DoorQuerySet):
+    """Meetings, decisions and actions."""
 
 
-class GroupItemQuerySet(CoordinationQuerySet):
-    policy_name = "visible_group_items"
+class ProgressEntryQuerySet(DoorQuerySet):
+    pass
 
 
-class ProgressEntryQuerySet(CoordinationQuerySet):
-    policy_name = "visible_entries"
-
-
-class EntryAttachmentQuerySet(CoordinationQuerySet):
-    policy_name = "visible_attachments"
+class EntryAttachmentQuerySet(DoorQuerySet):
+    pass
 
 
 class Meeting(models.Model):
@@ -391,17 +381,12 @@ STATUS_SHARING_CHOICES = [
 ]
 
 
-class FocusAreaStatusQuerySet(models.QuerySet):
+class FocusAreaStatusQuerySet(DoorQuerySet):
     def public(self):
         """Only stages shared as Öppen reach the public municipality pages."""
         return self.filter(
             sharing_level=SharingLevel.OPEN, municipality__participates=True
         )
-
-    def visible_to(self, user, now=None):
-        from municipalities.coordination import policies
-
-        return policies.visible_statuses(self, user, now)
 
 
 class FocusAreaStatus(models.Model):
@@ -468,11 +453,8 @@ class FocusAreaStatus(models.Model):
         return (today - timezone.localtime(self.updated_at).date()).days > days
 
 
-class IndicatorReportQuerySet(models.QuerySet):
-    def visible_to(self, user, now=None):
-        from municipalities.coordination import policies
-
-        return policies.visible_indicator_reports(self, user, now)
+class IndicatorReportQuerySet(DoorQuerySet):
+    pass
 
 
 class IndicatorReport(models.Model):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from municipalities.models.doors import DoorQuerySet
 from portal.validators import normalise_orgnr, validate_kommunkod, validate_orgnr
 
 
@@ -99,7 +100,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class WorkingGroupQuerySet(models.QuerySet):
+class WorkingGroupQuerySet(DoorQuerySet):
     def of_member(self, user, *, today=None, writing=False):
         """The groups `user` holds a current seat in (with `writing`: a seat
         that may write). The one definition of "my groups"."""
@@ -109,11 +110,6 @@ class WorkingGroupQuerySet(models.QuerySet):
                 Q(municipality__isnull=False) | Q(partner_can_write=True)
             )
         return self.filter(pk__in=seats.values("group_id"))
-
-    def visible_to(self, user, now=None):
-        from municipalities.coordination import policies
-
-        return policies.visible_groups(self, user, now)
 
 
 class WorkingGroup(models.Model):
@@ -175,18 +171,13 @@ class WorkingGroup(models.Model):
         return reverse("municipalities:group-detail", kwargs={"slug": self.slug})
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(DoorQuerySet):
     def active(self, today=None):
         """Seats held today by users who may still sign in."""
         today = today or timezone.localdate()
         return self.filter(start_date__lte=today, user__is_active=True).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today)
         )
-
-    def visible_to(self, user, now=None):
-        from municipalities.coordination import policies
-
-        return policies.visible_memberships(self, user, now)
 
 
 class Membership(models.Model):
