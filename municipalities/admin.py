@@ -8,10 +8,9 @@ write is audited.
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipalities.coordination import policies
+from municipalities.coordination import policies, services
 from municipalities.models import (
     Action,
     Decision,
@@ -25,7 +24,7 @@ from municipalities.models import (
     WorkingGroup,
 )
 from portal.admin_utils import public_link
-from portal.audit import audit_record
+from portal.audit import AuditOrigin, audit_record
 from portal.models import AuditEvent
 from portal.privacy import PrivacyGuardAdminMixin
 
@@ -83,32 +82,40 @@ class CoordinationAdminMixin:
         self._audit_read(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
+    # Writes go through the same services as the coordination area's own
+    # pages: one transaction, the actor in the history, the audit row after.
+    # The admin's form has already validated `obj` with every field.
     def save_model(self, request, obj, form, change):
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-        audit_record(
-            request,
-            AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
-            obj,
-        )
+        actor, origin = request.user, AuditOrigin.of(request)
+        if isinstance(obj, Meeting):
+            services.meeting_save(
+                actor=actor, group=obj.group, meeting=obj, origin=origin
+            )
+        elif isinstance(obj, Decision):
+            services.decision_save(
+                actor=actor, group=obj.group, decision=obj, origin=origin
+            )
+        elif isinstance(obj, Action):
+            services.action_save(
+                actor=actor, group=obj.group, action=obj, origin=origin
+            )
+        else:
+            # Entries, statuses, indicator reports and memberships: here the
+            # superuser may also change what the area's services take as
+            # given (an entry's author, a status's municipality).
+            services.item_save(actor=actor, item=obj, origin=origin)
 
     def delete_model(self, request, obj):
-        label, pk = obj._meta.label, obj.pk
-        with transaction.atomic():
-            super().delete_model(request, obj)
-        audit_record(
-            request, AuditEvent.Action.DELETE, object_type=label, object_id=str(pk)
-        )
+        actor, origin = request.user, AuditOrigin.of(request)
+        if isinstance(obj, ProgressEntry):
+            services.entry_delete(actor=actor, entry=obj, origin=origin)
+        else:
+            services.item_delete(actor=actor, item=obj, origin=origin)
 
     def delete_queryset(self, request, queryset):
-        label = queryset.model._meta.label
-        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
-        with transaction.atomic():
-            super().delete_queryset(request, queryset)
-        for pk in ids:
-            audit_record(
-                request, AuditEvent.Action.DELETE, object_type=label, object_id=pk
-            )
+        services.items_delete(
+            actor=request.user, queryset=queryset, origin=AuditOrigin.of(request)
+        )
 
 
 @admin.register(Municipality)

@@ -164,12 +164,8 @@ class ProgressEntryForm(GuardedModelForm):
         self.helper.layout = Layout(*layout)
 
     def clean(self):
+        # The period's order is the model's rule (ProgressEntry.clean).
         cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error(
-                "period_end", _("Periodens slut kan inte vara före dess början.")
-            )
         if policies.is_coordinator(self.user):
             municipality = cleaned.get("municipality")
             organisation = cleaned.get("organisation")

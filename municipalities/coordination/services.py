@@ -1,112 +1,303 @@
-"""Writes in the coordination area: one transaction each, then the audit row.
+"""Every write in the coordination area: one transaction each, then the audit row.
 
-The audit row is written after the transaction has committed, in autocommit,
-so it records what really happened and survives whatever the request does
-afterwards.
+A service takes keyword arguments only, an explicit `actor` (who is
+recorded as author, as the history's user and in the audit log) and an
+optional `origin` (`portal.audit.AuditOrigin`: the path and address of the
+request, if there was one). It never sees the request or a form: the view
+parses the form, asks the policy, and calls one service.
+
+The audit row is written once the service's transaction is over, so it
+records only what was really written. Views run in autocommit (no
+ATOMIC_REQUESTS), so there the row follows the commit and survives whatever
+the request does afterwards; a caller that holds a transaction of its own
+(the admin's change form) takes the row with it if it rolls back.
 """
 
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from municipalities.models import EntryAttachment, IndicatorReport, ProgressEntry
-from portal.audit import audit_record
+from municipalities.models import (
+    CalendarToken,
+    EntryAttachment,
+    FocusAreaStatus,
+    IndicatorReport,
+    ProgressEntry,
+)
+from portal.audit import audit_event
 from portal.models import AuditEvent
 
 
-def _unit_of(author):
-    return {
-        "municipality": author.municipality if author.municipality_id else None,
-        "organisation": author.organisation if author.organisation_id else None,
-    }
+def _check(item):
+    """Validate what Python can without a query: each field's value and the
+    model's `clean()`.
+
+    Related rows arrive as model instances the caller has read, and the
+    database's own constraints (foreign keys, checks, unique) stand behind
+    every save, so the lookups a ModelForm has already made are not repeated.
+    """
+    relations = [
+        field.name
+        for field in item._meta.concrete_fields
+        if isinstance(field, models.ForeignKey)
+    ]
+    item.full_clean(
+        exclude=relations, validate_unique=False, validate_constraints=False
+    )
 
 
-def entry_create(*, request, author, data, attachments, unit=None):
-    """Create an entry; municipality/organisation come from the author unless
-    staff chose them (`unit`)."""
+def _audit(action, *, actor, origin, obj=None, object_type="", object_id=""):
+    if obj is not None:
+        object_type, object_id = obj._meta.label, obj.pk
+    audit_event(
+        action=action,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        origin=origin,
+    )
+
+
+def _check_unit(entry):
+    if (entry.municipality_id is None) == (entry.organisation_id is None):
+        raise ValidationError(
+            {"municipality": _("Välj antingen en kommun eller en organisation.")}
+        )
+
+
+def _save(item, *, actor):
+    """Validate and save `item`, recording `actor` in its history."""
+    _check(item)
+    item._history_user = actor  # read by simple_history; no request needed
+    item.save()
+
+
+def entry_create(
+    *,
+    actor,
+    group,
+    focus_area,
+    title,
+    period_start,
+    period_end,
+    text,
+    sharing_level,
+    release_at,
+    municipality=None,
+    organisation=None,
+    attachments=(),
+    origin=None,
+):
+    """Create an entry written by `actor`, with its checked attachments
+    (`(name, content, content_type)` each, from `portal.uploads`).
+
+    The entry belongs to the actor's own municipality or organisation unless
+    one of them is given (programme staff choose).
+    """
+    if municipality is None and organisation is None:
+        unit = {
+            "municipality_id": actor.municipality_id,
+            "organisation_id": actor.organisation_id,
+        }
+    else:
+        unit = {"municipality": municipality, "organisation": organisation}
+    entry = ProgressEntry(
+        author=actor,
+        group=group,
+        focus_area=focus_area,
+        title=title,
+        period_start=period_start,
+        period_end=period_end,
+        text=text,
+        sharing_level=sharing_level,
+        release_at=release_at,
+        **unit,
+    )
+    _check_unit(entry)
     with transaction.atomic():
-        entry = ProgressEntry(author=author, **data, **(unit or _unit_of(author)))
-        entry.full_clean()
-        entry.save()
+        _save(entry, actor=actor)
         for name, content, content_type in attachments:
             attachment = EntryAttachment(
                 entry=entry,
                 original_name=name,
                 content_type=content_type,
                 size=len(content),
-                uploaded_by=author,
+                uploaded_by=actor,
             )
             attachment.file.save(
                 f"{uuid.uuid4().hex}.bin", ContentFile(content), save=False
             )
             attachment.save()
-    audit_record(request, AuditEvent.Action.CREATE, entry)
+    _audit(AuditEvent.Action.CREATE, actor=actor, origin=origin, obj=entry)
     return entry
 
 
-def entry_update(*, request, entry, data, unit=None):
+def entry_update(
+    *,
+    actor,
+    entry,
+    group,
+    focus_area,
+    title,
+    period_start,
+    period_end,
+    text,
+    sharing_level,
+    release_at,
+    municipality=None,
+    organisation=None,
+    origin=None,
+):
+    """Change an entry; its unit changes only when one is given (programme
+    staff choose), and its author never does."""
+    entry.group = group
+    entry.focus_area = focus_area
+    entry.title = title
+    entry.period_start = period_start
+    entry.period_end = period_end
+    entry.text = text
+    entry.sharing_level = sharing_level
+    entry.release_at = release_at
+    if municipality is not None or organisation is not None:
+        entry.municipality = municipality
+        entry.organisation = organisation
+    _check_unit(entry)
     with transaction.atomic():
-        for name, value in data.items():
-            setattr(entry, name, value)
-        if unit is not None:
-            entry.municipality = unit["municipality"]
-            entry.organisation = unit["organisation"]
-        entry.full_clean()
-        entry.save()
-    audit_record(request, AuditEvent.Action.UPDATE, entry)
+        _save(entry, actor=actor)
+    _audit(AuditEvent.Action.UPDATE, actor=actor, origin=origin, obj=entry)
     return entry
 
 
-def entry_delete(*, request, entry):
+def entry_delete(*, actor, entry, origin=None):
+    """Delete an entry; its files go once the deletion has committed."""
     entry_id = entry.pk
     with transaction.atomic():
         files = [attachment.file for attachment in entry.attachments.all()]
+        entry._history_user = actor
         entry.delete()
         for file in files:
             transaction.on_commit(lambda file=file: file.delete(save=False))
-    audit_record(
-        request,
+    _audit(
         AuditEvent.Action.DELETE,
+        actor=actor,
+        origin=origin,
         object_type=ProgressEntry._meta.label,
-        object_id=str(entry_id),
+        object_id=entry_id,
     )
 
 
-def group_item_save(*, request, form, group=None, created_by=None):
-    """Save a meeting, decision or action form and audit it."""
-    is_new = form.instance.pk is None
+def item_save(*, actor, item, origin=None):
+    """Save any coordination row the caller has filled in (the admin's
+    instances, a group's meeting, decision or action) and audit it."""
+    action = AuditEvent.Action.CREATE if item.pk is None else AuditEvent.Action.UPDATE
     with transaction.atomic():
-        item = form.save(commit=False)
-        if group is not None:
-            item.group = group
-        if is_new and created_by is not None and hasattr(item, "created_by"):
-            item.created_by = created_by
-        item.save()
-    audit_record(
-        request,
-        AuditEvent.Action.CREATE if is_new else AuditEvent.Action.UPDATE,
-        item,
-    )
+        _save(item, actor=actor)
+    _audit(action, actor=actor, origin=origin, obj=item)
     return item
 
 
-def group_item_delete(*, request, item):
+def item_delete(*, actor, item, origin=None):
+    """Delete one coordination row and audit it (entries: `entry_delete`)."""
     label, item_id = item._meta.label, item.pk
     with transaction.atomic():
+        item._history_user = actor
         item.delete()
-    audit_record(
-        request, AuditEvent.Action.DELETE, object_type=label, object_id=str(item_id)
+    _audit(
+        AuditEvent.Action.DELETE,
+        actor=actor,
+        origin=origin,
+        object_type=label,
+        object_id=item_id,
     )
+
+
+def items_delete(*, actor, queryset, origin=None):
+    """Delete many rows in one transaction; one audit row per deleted id.
+    An entry's files go once the deletion has committed."""
+    label = queryset.model._meta.label
+    with transaction.atomic():
+        ids = list(queryset.values_list("pk", flat=True))
+        if queryset.model is ProgressEntry:
+            for attachment in EntryAttachment.objects.filter(entry_id__in=ids):
+                file = attachment.file
+                transaction.on_commit(lambda file=file: file.delete(save=False))
+        queryset.filter(pk__in=ids).delete()
+    for item_id in ids:
+        _audit(
+            AuditEvent.Action.DELETE,
+            actor=actor,
+            origin=origin,
+            object_type=label,
+            object_id=item_id,
+        )
+
+
+def _created_by(item, actor):
+    if item.pk is None and item.created_by_id is None:
+        item.created_by = actor
+
+
+def meeting_save(*, actor, group, meeting, origin=None):
+    """Create or change a meeting of `group`; a new one records its creator.
+
+    `meeting` carries the new values (a ModelForm's validated instance).
+    """
+    meeting.group = group
+    _created_by(meeting, actor)
+    return item_save(actor=actor, item=meeting, origin=origin)
+
+
+def decision_save(*, actor, group, decision, origin=None):
+    """Create or change a decision of `group`; a new one records its creator."""
+    decision.group = group
+    _created_by(decision, actor)
+    return item_save(actor=actor, item=decision, origin=origin)
+
+
+def action_save(*, actor, group, action, origin=None):
+    """Create or change an action (åtgärd) of `group`."""
+    action.group = group
+    return item_save(actor=actor, item=action, origin=origin)
+
+
+def status_set(
+    *, actor, municipality, focus_area, stage, comment, sharing_level, origin=None
+):
+    """Set a municipality's stage in a focus area (one row each, with history)."""
+    with transaction.atomic():
+        status = FocusAreaStatus.objects.select_for_update().filter(
+            municipality=municipality, focus_area=focus_area
+        ).first() or FocusAreaStatus(municipality=municipality, focus_area=focus_area)
+        status.stage = stage
+        status.comment = comment
+        status.sharing_level = sharing_level
+        status.updated_by = actor
+        _save(status, actor=actor)
+    _audit(AuditEvent.Action.UPDATE, actor=actor, origin=origin, obj=status)
+    return status
+
+
+def calendar_link_replace(*, actor, group, origin=None):
+    """Give `actor` a new secret calendar link for `group`; the old one dies.
+
+    The audit row names the link's row, never its secret."""
+    with transaction.atomic():
+        CalendarToken.objects.filter(user=actor, group=group).delete()
+        token = CalendarToken.objects.create(user=actor, group=group)
+    _audit(AuditEvent.Action.CREATE, actor=actor, origin=origin, obj=token)
+    return token
 
 
 def _quarter_of(day):
     return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
 
 
-def indicator_report_save(*, actor, municipality, period_kind, period_start, values):
+def indicator_report_save(
+    *, actor, municipality, period_kind, period_start, values, origin=None
+):
     """Create or replace a municipality's report for one month or quarter.
 
     A municipality reports a quarter either as one quarterly report or as
@@ -139,10 +330,17 @@ def indicator_report_save(*, actor, municipality, period_kind, period_start, val
                     % {"municipality": municipality.name}
                 }
             )
-        report, _created = IndicatorReport.objects.update_or_create(
-            municipality=municipality,
-            period_kind=period_kind,
-            period_start=period_start,
-            defaults={**values, "updated_by": actor},
-        )
+        key = {
+            "municipality": municipality,
+            "period_kind": period_kind,
+            "period_start": period_start,
+        }
+        report = IndicatorReport.objects.select_for_update().filter(
+            **key
+        ).first() or IndicatorReport(**key)
+        for name, value in values.items():
+            setattr(report, name, value)
+        report.updated_by = actor
+        _save(report, actor=actor)
+    _audit(AuditEvent.Action.UPDATE, actor=actor, origin=origin, obj=report)
     return report

@@ -290,6 +290,14 @@ class ProgressEntry(models.Model):
     def get_absolute_url(self):
         return reverse("samordning:entry-detail", kwargs={"pk": self.pk})
 
+    def clean(self):
+        # The check constraint says the same, but only with a query.
+        start, end = self.period_start, self.period_end
+        if start and end and end < start:
+            raise ValidationError(
+                {"period_end": _("Periodens slut kan inte vara före dess början.")}
+            )
+
     @property
     def unit(self):
         return self.municipality or self.organisation

@@ -23,7 +23,7 @@ from municipalities.models import (
     EntryAttachment,
     ProgressEntry,
 )
-from portal.audit import audit_record
+from portal.audit import AuditOrigin, audit_record
 from portal.models import AuditEvent
 
 ENTRIES_PER_PAGE = 20
@@ -65,29 +65,26 @@ def entry_list(request):
     )
 
 
-def _entry_data(form):
-    return {
-        name: form.cleaned_data[name]
-        for name in (
-            "group",
-            "focus_area",
-            "title",
-            "period_start",
-            "period_end",
-            "text",
-            "sharing_level",
-            "release_at",
-        )
-    }
+ENTRY_FIELDS = [
+    "group",
+    "focus_area",
+    "title",
+    "period_start",
+    "period_end",
+    "text",
+    "sharing_level",
+    "release_at",
+]
 
 
-def _staff_unit(form, user):
-    if not policies.is_coordinator(user):
-        return None
-    return {
-        "municipality": form.cleaned_data.get("municipality"),
-        "organisation": form.cleaned_data.get("organisation"),
-    }
+def _entry_fields(form, user):
+    """The form's values for the entry services; programme staff also choose
+    the unit (everyone else writes for their own)."""
+    fields = {name: form.cleaned_data[name] for name in ENTRY_FIELDS}
+    if policies.is_coordinator(user):
+        fields["municipality"] = form.cleaned_data.get("municipality")
+        fields["organisation"] = form.cleaned_data.get("organisation")
+    return fields
 
 
 @area_access
@@ -100,11 +97,10 @@ def entry_create(request):
     )
     if request.method == "POST" and form.is_valid():
         entry = services.entry_create(
-            request=request,
-            author=user,
-            data=_entry_data(form),
+            actor=user,
             attachments=form.cleaned_data["checked_attachments"],
-            unit=_staff_unit(form, user),
+            origin=AuditOrigin.of(request),
+            **_entry_fields(form, user),
         )
         return redirect(entry)
     return render(
@@ -129,10 +125,10 @@ def entry_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         services.entry_update(
-            request=request,
+            actor=request.user,
             entry=entry,
-            data=_entry_data(form),
-            unit=_staff_unit(form, request.user),
+            origin=AuditOrigin.of(request),
+            **_entry_fields(form, request.user),
         )
         return redirect(entry)
     return render(
@@ -176,7 +172,9 @@ def entry_detail(request, pk):
 def entry_delete(request, pk):
     entry = entry_for(request, pk, "delete")
     if request.method == "POST":
-        services.entry_delete(request=request, entry=entry)
+        services.entry_delete(
+            actor=request.user, entry=entry, origin=AuditOrigin.of(request)
+        )
         return redirect("samordning:entries")
     return render(
         request,

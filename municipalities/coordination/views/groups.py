@@ -27,7 +27,7 @@ from municipalities.models import (
     Meeting,
     Membership,
 )
-from portal.audit import audit_record
+from portal.audit import AuditOrigin, audit_record
 from portal.ical import CalendarEvent, ics_response
 from portal.models import AuditEvent
 
@@ -77,6 +77,17 @@ def group_detail(request, slug):
     )
 
 
+def _group_item_save(request, group, item):
+    """Hand the form's validated instance to its service."""
+    actor, origin = request.user, AuditOrigin.of(request)
+    if isinstance(item, Meeting):
+        services.meeting_save(actor=actor, group=group, meeting=item, origin=origin)
+    elif isinstance(item, Decision):
+        services.decision_save(actor=actor, group=group, decision=item, origin=origin)
+    else:
+        services.action_save(actor=actor, group=group, action=item, origin=origin)
+
+
 def _group_item_form(request, slug, form_class, instance=None, *, manage=False):
     group = group_for(request, slug)
     allowed = (
@@ -91,9 +102,7 @@ def _group_item_form(request, slug, form_class, instance=None, *, manage=False):
         kwargs["group"] = group
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
-        services.group_item_save(
-            request=request, form=form, group=group, created_by=request.user
-        )
+        _group_item_save(request, group, form.instance)
         return redirect("samordning:group", slug=group.slug)
     return render(
         request,
@@ -137,7 +146,9 @@ def meeting_delete(request, slug, pk):
     if not policies.can_manage_meetings(request.user, group):
         raise PermissionDenied
     if request.method == "POST":
-        services.group_item_delete(request=request, item=meeting)
+        services.item_delete(
+            actor=request.user, item=meeting, origin=AuditOrigin.of(request)
+        )
         return redirect("samordning:group", slug=group.slug)
     return render(
         request,
@@ -151,8 +162,9 @@ def meeting_delete(request, slug, pk):
 def calendar_link(request, slug):
     """Create or replace the member's secret calendar link (replacing revokes)."""
     group = group_for(request, slug)
-    CalendarToken.objects.filter(user=request.user, group=group).delete()
-    CalendarToken.objects.create(user=request.user, group=group)
+    services.calendar_link_replace(
+        actor=request.user, group=group, origin=AuditOrigin.of(request)
+    )
     return redirect("samordning:group", slug=group.slug)
 
 

@@ -19,7 +19,7 @@ from municipalities.models import (
     IndicatorReport,
     Municipality,
 )
-from portal.audit import audit_record
+from portal.audit import AuditOrigin, audit_record
 from portal.models import AuditEvent
 from programme.models import FocusArea
 
@@ -96,11 +96,11 @@ def indicator_form(request):
                 period_kind=form.cleaned_data["period_kind"],
                 period_start=form.cleaned_data["period_start"],
                 values=values,
+                origin=AuditOrigin.of(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            audit_record(request, AuditEvent.Action.UPDATE, report)
             period = reporting.Period.of(report)
             return redirect(
                 reverse("samordning:indicators") + f"?period={period.token}"

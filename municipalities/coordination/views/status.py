@@ -1,12 +1,11 @@
 """Each municipality's stage per focus area, with its history."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from municipalities.coordination import policies
+from municipalities.coordination import policies, services
 from municipalities.coordination.forms import (
     StatusForm,
 )
@@ -18,7 +17,7 @@ from municipalities.models import (
     FocusAreaStatus,
     Municipality,
 )
-from portal.audit import audit_record
+from portal.audit import AuditOrigin, audit_record
 from portal.models import AuditEvent
 from programme.models import FocusArea
 
@@ -66,11 +65,15 @@ def status_edit(request, municipality, focus_area):
         audit_record(request, AuditEvent.Action.VIEW, status)
     form = StatusForm(request.POST or None, instance=status, user=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            status = form.save(commit=False)
-            status.updated_by = request.user
-            status.save()
-        audit_record(request, AuditEvent.Action.UPDATE, status)
+        services.status_set(
+            actor=request.user,
+            municipality=municipality,
+            focus_area=area,
+            stage=form.cleaned_data["stage"],
+            comment=form.cleaned_data["comment"],
+            sharing_level=form.cleaned_data["sharing_level"],
+            origin=AuditOrigin.of(request),
+        )
         return redirect("samordning:status-list")
     history = status.history.select_related("history_user")[:20] if status.pk else []
     return render(
