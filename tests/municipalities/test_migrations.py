@@ -243,3 +243,45 @@ def test_invitation_move_keeps_every_row_and_permission():
         "add_invitation",
         "view_invitation",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_move_keeps_grants_on_a_content_type_made_in_between():
+    """If something created municipalities.invitation before the move (an
+    earlier run forwards and back), its grants join the relabelled row."""
+    executor = _executor()
+    try:
+        executor.migrate(BEFORE_THE_MOVE)
+        old_apps = _executor().loader.project_state(BEFORE_THE_MOVE).apps
+        ContentTypeThen = old_apps.get_model("contenttypes", "ContentType")
+        Permission = old_apps.get_model("auth", "Permission")
+        stray = ContentTypeThen.objects.create(
+            app_label="municipalities", model="invitation"
+        )
+        user = old_apps.get_model("portal", "User").objects.create(
+            email="stab@example.se"
+        )
+        user.user_permissions.add(
+            Permission.objects.create(
+                content_type=stray, codename="view_invitation", name="Visa"
+            ),
+            Permission.objects.create(
+                content_type=stray, codename="resend_invitation", name="Skicka"
+            ),
+        )
+
+        executor = _executor()
+        executor.migrate(_latest(executor))
+    finally:
+        executor = _executor()
+        executor.migrate(_latest(executor))
+        ContentType.objects.clear_cache()
+
+    content_type = ContentType.objects.get(model="invitation")
+    assert content_type.app_label == "municipalities"
+    assert content_type.pk != stray.pk
+    granted = content_type.permission_set.filter(user__email="stab@example.se")
+    assert sorted(granted.values_list("codename", flat=True)) == [
+        "resend_invitation",
+        "view_invitation",
+    ]
