@@ -66,7 +66,17 @@ def _fill(apps):
     police = Organisation.objects.create(name="Polisen", slug="polisen", kind="police")
     staff = User.objects.create(email="stab@example.se", is_staff=True)
     rep = User.objects.create(email="rep@example.se", municipality=town)
-    rep.groups.add(Group.objects.get(name="Programledning"))
+    # get_or_create: a transactional test before this one flushes what
+    # municipalities 0008 made; grant again what it grants on invitations.
+    lead, _ = Group.objects.get_or_create(name="Programledning")
+    lead.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="portal",
+            codename__in=["view_invitation", "add_invitation"],
+        )
+    )
+    assert lead.permissions.filter(content_type__model="invitation").count() == 2
+    rep.groups.add(lead)
     rep.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
     person = Person.objects.create(name="Ada Andersson", role_title="Samordnare")
     mandate = Mandate.objects.create(
