@@ -8,14 +8,17 @@ write is audited.
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from municipalities.coordination import policies, services
+from municipalities.coordination.invitations import invitation_send
 from municipalities.models import (
     Action,
     Decision,
     FocusAreaStatus,
     IndicatorReport,
+    Invitation,
     Meeting,
     Membership,
     Municipality,
@@ -191,6 +194,44 @@ class MembershipAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, admin.Mode
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "group", "municipality", "organisation"]
     list_select_related = ["user", "group", "municipality", "organisation"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "email",
+        "group",
+        "municipality",
+        "organisation",
+        "role",
+        "sent_at",
+        "accepted_at",
+    ]
+    list_filter = ["group", "role"]
+    search_fields = ["email"]
+    autocomplete_fields = ["group", "municipality", "organisation"]
+    readonly_fields = ["invited_by", "sent_at", "accepted_at"]
+    actions = ["send_again"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.invited_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change:
+            invitation_send(obj)
+            self.message_user(
+                request, _("Inbjudan skickades till %(email)s.") % {"email": obj.email}
+            )
+
+    @admin.action(description=_("Skicka inbjudan igen"))
+    def send_again(self, request, queryset):
+        count = 0
+        for invitation in queryset.filter(accepted_at=None):
+            invitation_send(invitation)
+            count += 1
+        self.message_user(
+            request, _("%(count)d inbjudningar skickades.") % {"count": count}
+        )
 
 
 @admin.register(FocusAreaStatus)

@@ -4,8 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts import invitation_send
-from portal.models import AuditEvent, Invitation, User
+from portal.models import AuditEvent, User
 from portal.privacy import PrivacyGuardAdminMixin
 
 # Django's own GroupAdmin takes a free-text name; replace it with a guarded one.
@@ -87,41 +86,3 @@ class AuditEventAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(Invitation)
-class InvitationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "email",
-        "group",
-        "municipality",
-        "organisation",
-        "role",
-        "sent_at",
-        "accepted_at",
-    ]
-    list_filter = ["group", "role"]
-    search_fields = ["email"]
-    autocomplete_fields = ["group", "municipality", "organisation"]
-    readonly_fields = ["invited_by", "sent_at", "accepted_at"]
-    actions = ["send_again"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.invited_by = request.user
-        super().save_model(request, obj, form, change)
-        if not change:
-            invitation_send(obj)
-            self.message_user(
-                request, _("Inbjudan skickades till %(email)s.") % {"email": obj.email}
-            )
-
-    @admin.action(description=_("Skicka inbjudan igen"))
-    def send_again(self, request, queryset):
-        count = 0
-        for invitation in queryset.filter(accepted_at=None):
-            invitation_send(invitation)
-            count += 1
-        self.message_user(
-            request, _("%(count)d inbjudningar skickades.") % {"count": count}
-        )

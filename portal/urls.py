@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("municipalities.urls")),
     path("", include("presentations.urls")),
     path("", include(accounts.urlpatterns)),
+    path("", include("municipalities.coordination.invitations")),
     path("samordning/", include("municipalities.coordination.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from municipalities.models import (
     EntryAttachment,
     FocusAreaStatus,
     IndicatorReport,
+    Invitation,
     Meeting,
     Membership,
     Municipality,
@@ -22,7 +23,7 @@ from municipalities.models import (
     SharingLevel,
     WorkingGroup,
 )
-from portal.models import AuditEvent, Invitation, User
+from portal.models import AuditEvent, User
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 from programme.models import FocusArea, Mandate, Milestone, NewsArticle, Person
 from programme.models.newsletter import Delivery, NewsletterIssue, Subscriber

@@ -1,6 +1,7 @@
-"""Municipalities, partners and working groups (core), and the coordination
-area that lives around them (coordination). `core` imports nothing from
-`coordination`; `coordination` refers to core models by name."""
+"""Municipalities, partners, working groups and invitations to them (core),
+and the coordination area that lives around them (coordination). `core`
+imports nothing from `coordination`; `coordination` refers to core models by
+name."""
 
 from municipalities.models.coordination import (
     Action,
@@ -15,6 +16,7 @@ from municipalities.models.coordination import (
     Stage,
 )
 from municipalities.models.core import (
+    Invitation,
     Membership,
     Municipality,
     Organisation,
@@ -28,6 +30,7 @@ __all__ = [
     "EntryAttachment",
     "FocusAreaStatus",
     "IndicatorReport",
+    "Invitation",
     "Meeting",
     "Membership",
     "Municipality",

@@ -1,4 +1,5 @@
-"""Municipalities, partner organisations and the working groups they form."""
+"""Municipalities, partner organisations, the working groups they form, and
+the memberships and invitations that seat people in them."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -284,3 +285,70 @@ class Membership(models.Model):
     def can_write(self):
         """Representatives write in their groups; partners only when granted."""
         return self.municipality_id is not None or self.partner_can_write
+
+
+class Invitation(models.Model):
+    """Staff invite a person to a working group; a signed link lets them in."""
+
+    email = models.EmailField(_("e-postadress"))
+    group = models.ForeignKey(
+        WorkingGroup,
+        verbose_name=_("arbetsgrupp"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommun"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    role = models.CharField(
+        _("roll"),
+        max_length=10,
+        choices=Membership.Role.choices,
+        default=Membership.Role.MEMBER,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inbjuden av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepterad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(municipality__isnull=False, organisation__isnull=True)
+                    | Q(municipality__isnull=True, organisation__isnull=False)
+                ),
+                name="invitation_one_of_municipality_or_organisation",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.group}"
+
+    def clean(self):
+        if bool(self.municipality_id) == bool(self.organisation_id):
+            raise ValidationError(
+                _("Ange antingen en kommun eller en organisation, inte båda.")
+            )

@@ -197,7 +197,7 @@ def test_changes_are_posted_with_csrf(world):
 
 @pytest.mark.django_db
 def test_invitation_link_creates_account_and_membership(world, mailoutbox):
-    from portal.accounts import invitation_send
+    from municipalities.coordination.invitations import invitation_send
 
     invitation = factories.InvitationFactory(
         email="ny@example.se", group=world["group"], municipality=world["town_b"]
@@ -228,7 +228,7 @@ def test_invitation_link_creates_account_and_membership(world, mailoutbox):
 def test_forged_and_expired_invitation_links_are_refused(world, settings):
     from django.core import signing
 
-    from portal.accounts import INVITATION_SALT
+    from municipalities.coordination.invitations import INVITATION_SALT
 
     invitation = factories.InvitationFactory(
         email="x@example.se", group=world["group"], municipality=world["town_a"]

@@ -92,7 +92,7 @@ def test_registry_covers_the_admins_of_every_app(superuser_request):
     assert {
         "auth.Group",
         "portal.User",
-        "portal.Invitation",
+        "municipalities.Invitation",
         "programme.NewsArticle",
         "programme.Mandate",
         "municipalities.FocusAreaStatus",

@@ -507,8 +507,8 @@ def audit_columns(event):
 
 @pytest.fixture
 def invitation_path(world, mailoutbox):
-    from portal.accounts import invitation_send
-    from portal.models import Invitation
+    from municipalities.coordination.invitations import invitation_send
+    from municipalities.models import Invitation
 
     invitation = Invitation.objects.create(
         email="ny@example.se", group=world["group"], municipality=world["town_b"]
