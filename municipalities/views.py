@@ -1,11 +1,14 @@
 """Public pages for the municipalities and the working groups."""
 
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import FocusAreaStatus, Municipality, WorkingGroup
+from portal.breadcrumbs import Section
 from programme.models import FocusArea
+
+MUNICIPALITIES = Section(_("Kommuner"), "municipalities:list")
+GROUPS = Section(_("Arbetsgrupper"), "municipalities:group-list")
 
 
 def _status_grid(municipalities, focus_areas, statuses):
@@ -27,7 +30,7 @@ def municipality_list(request):
         {
             "focus_areas": focus_areas,
             "rows": _status_grid(municipalities, focus_areas, statuses),
-            "breadcrumbs": [(_("Kommuner"), "")],
+            "breadcrumbs": MUNICIPALITIES.breadcrumbs(),
         },
     )
 
@@ -47,10 +50,7 @@ def municipality_detail(request, slug):
             "area_statuses": list(zip(focus_areas, area_statuses, strict=True)),
             "news": municipality.news.published()[:5],
             "groups": municipality.working_groups.all(),
-            "breadcrumbs": [
-                (_("Kommuner"), reverse("municipalities:list")),
-                (municipality.name, ""),
-            ],
+            "breadcrumbs": MUNICIPALITIES.breadcrumbs(municipality.name),
         },
     )
 
@@ -60,7 +60,7 @@ def group_list(request):
     return render(
         request,
         "municipalities/group_list.html",
-        {"groups": groups, "breadcrumbs": [(_("Arbetsgrupper"), "")]},
+        {"groups": groups, "breadcrumbs": GROUPS.breadcrumbs()},
     )
 
 
@@ -74,9 +74,6 @@ def group_detail(request, slug):
         "municipalities/group_detail.html",
         {
             "group": group,
-            "breadcrumbs": [
-                (_("Arbetsgrupper"), reverse("municipalities:group-list")),
-                (group.name, ""),
-            ],
+            "breadcrumbs": GROUPS.breadcrumbs(group.name),
         },
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from portal.breadcrumbs import breadcrumbs
 from portal.search import MAX_QUERY_LENGTH, search
 from presentations.models import Session
 from programme.models import Mandate, NewsArticle
@@ -35,7 +36,7 @@ def contact(request):
     return render(
         request,
         "portal/contact.html",
-        {"mandate": mandate, "breadcrumbs": [(_("Kontakta oss"), "")]},
+        {"mandate": mandate, "breadcrumbs": breadcrumbs(_("Kontakta oss"))},
     )
 
 
@@ -43,13 +44,15 @@ def accessibility(request):
     return render(
         request,
         "portal/accessibility.html",
-        {"breadcrumbs": [(_("Tillgänglighetsredogörelse"), "")]},
+        {"breadcrumbs": breadcrumbs(_("Tillgänglighetsredogörelse"))},
     )
 
 
 def cookies(request):
     return render(
-        request, "portal/cookies.html", {"breadcrumbs": [(_("Kakor (cookies)"), "")]}
+        request,
+        "portal/cookies.html",
+        {"breadcrumbs": breadcrumbs(_("Kakor (cookies)"))},
     )
 
 
@@ -57,7 +60,7 @@ def privacy(request):
     return render(
         request,
         "portal/privacy.html",
-        {"breadcrumbs": [(_("Behandling av personuppgifter"), "")]},
+        {"breadcrumbs": breadcrumbs(_("Behandling av personuppgifter"))},
     )
 
 
@@ -78,7 +81,7 @@ def search_page(request):
             "max_length": MAX_QUERY_LENGTH,
             "page": page,
             "filter_query": filter_query.urlencode(),
-            "breadcrumbs": [(_("Sök"), "")],
+            "breadcrumbs": breadcrumbs(_("Sök")),
         },
     )
 

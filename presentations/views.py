@@ -7,12 +7,15 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from portal.breadcrumbs import Section
 from portal.ical import CalendarEvent, ics_response
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
+
+PRESENTATIONS = Section(gettext_lazy("Presentationer"), "presentations:list")
 
 SESSIONS_PER_PAGE = 10
 
@@ -32,7 +35,7 @@ def session_list(request):
     return render(
         request,
         "presentations/session_list.html",
-        {"page": page, "breadcrumbs": [(_("Presentationer"), "")]},
+        {"page": page, "breadcrumbs": PRESENTATIONS.breadcrumbs()},
     )
 
 
@@ -72,10 +75,7 @@ def session_detail(request, slug):
         {
             "session": session,
             "event_ld": _event_ld(session),
-            "breadcrumbs": [
-                (_("Presentationer"), reverse("presentations:list")),
-                (session.title, ""),
-            ],
+            "breadcrumbs": PRESENTATIONS.breadcrumbs(session.title),
         },
     )
 
@@ -99,14 +99,10 @@ def presentation_detail(request, session, slug):
         "presentations/presentation_detail.html",
         {
             "presentation": presentation,
-            "breadcrumbs": [
-                (_("Presentationer"), reverse("presentations:list")),
-                (
-                    presentation.session.title,
-                    presentation.session.get_absolute_url(),
-                ),
-                (presentation.title, ""),
-            ],
+            "breadcrumbs": PRESENTATIONS.breadcrumbs(
+                (presentation.session.title, presentation.session.get_absolute_url()),
+                presentation.title,
+            ),
         },
     )
 
@@ -140,10 +136,7 @@ def speaker_detail(request, slug):
         {
             "speaker": speaker,
             "presentations": presentations,
-            "breadcrumbs": [
-                (_("Presentationer"), reverse("presentations:list")),
-                (speaker.name, ""),
-            ],
+            "breadcrumbs": PRESENTATIONS.breadcrumbs(speaker.name),
         },
     )
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from portal.audit import client_address
+from portal.breadcrumbs import breadcrumbs
 from portal.privacy import PrivacyGuardMixin
 from programme import newsletter
 from programme.models import FocusArea, Subscriber
@@ -79,7 +80,7 @@ def subscribe(request):
     return render(
         request,
         "programme/newsletter/subscribe.html",
-        {"form": form, "breadcrumbs": [(_("Nyhetsbrev"), "")]},
+        {"form": form, "breadcrumbs": breadcrumbs(_("Nyhetsbrev"))},
         status=status,
     )
 
@@ -88,7 +89,7 @@ def check_email(request):
     return render(
         request,
         "programme/newsletter/check_email.html",
-        {"breadcrumbs": [(_("Nyhetsbrev"), "")]},
+        {"breadcrumbs": breadcrumbs(_("Nyhetsbrev"))},
     )
 
 
@@ -98,13 +99,13 @@ def confirm(request, signed):
         return render(
             request,
             "programme/newsletter/invalid_link.html",
-            {"breadcrumbs": [(_("Nyhetsbrev"), "")]},
+            {"breadcrumbs": breadcrumbs(_("Nyhetsbrev"))},
             status=404,
         )
     return render(
         request,
         "programme/newsletter/confirmed.html",
-        {"subscriber": subscriber, "breadcrumbs": [(_("Nyhetsbrev"), "")]},
+        {"subscriber": subscriber, "breadcrumbs": breadcrumbs(_("Nyhetsbrev"))},
     )
 
 
@@ -119,14 +120,14 @@ def unsubscribe(request, token):
         return render(
             request,
             "programme/newsletter/unsubscribed.html",
-            {"breadcrumbs": [(_("Nyhetsbrev"), "")]},
+            {"breadcrumbs": breadcrumbs(_("Nyhetsbrev"))},
         )
     if subscriber is None:
         raise Http404
     return render(
         request,
         "programme/newsletter/unsubscribe.html",
-        {"subscriber": subscriber, "breadcrumbs": [(_("Nyhetsbrev"), "")]},
+        {"subscriber": subscriber, "breadcrumbs": breadcrumbs(_("Nyhetsbrev"))},
     )
 
 
@@ -137,5 +138,5 @@ def manage(request, token):
     return render(
         request,
         "programme/newsletter/manage.html",
-        {"subscriber": subscriber, "breadcrumbs": [(_("Dina uppgifter"), "")]},
+        {"subscriber": subscriber, "breadcrumbs": breadcrumbs(_("Dina uppgifter"))},
     )

@@ -11,13 +11,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipalities.models import FocusAreaStatus, Municipality
+from portal.breadcrumbs import Section
 from portal.pdf import render_pdf
 from presentations.models import Presentation
 from programme.models import FocusArea, Mandate, NewsArticle
+
+MANDATE = Section(gettext_lazy("Uppdraget"), "programme:mandate")
+NEWS = Section(gettext_lazy("Nyheter"), "news:list")
 
 NEWS_PER_PAGE = 10
 
@@ -38,7 +41,7 @@ def mandate_detail(request):
             "month_number": mandate.month_number(today),
             "ended": today > mandate.end_date,
             "milestones": milestones,
-            "breadcrumbs": [(_("Uppdraget"), "")],
+            "breadcrumbs": MANDATE.breadcrumbs(),
         },
     )
 
@@ -58,10 +61,7 @@ def focus_area_detail(request, slug):
             .filter(focus_area=area)
             .select_related("municipality")
             .order_by("municipality__name"),
-            "breadcrumbs": [
-                (_("Uppdraget"), reverse("programme:mandate")),
-                (area.title, ""),
-            ],
+            "breadcrumbs": MANDATE.breadcrumbs(area.title),
         },
     )
 
@@ -99,7 +99,7 @@ def news_list(request):
             "page": page,
             "form": form,
             "filter_query": _filter_query(request),
-            "breadcrumbs": [(_("Nyheter"), "")],
+            "breadcrumbs": NEWS.breadcrumbs(),
         },
     )
 
@@ -150,10 +150,7 @@ def news_detail(request, slug):
             "preview": not article.is_published(),
             "sessions": sessions,
             "focus_areas": article.focus_areas.all(),
-            "breadcrumbs": [
-                (_("Nyheter"), reverse("news:list")),
-                (article.title, ""),
-            ],
+            "breadcrumbs": NEWS.breadcrumbs(article.title),
         },
     )
 

@@ -71,8 +71,11 @@ class GuardedModelForm(PrivacyGuardMixin, forms.ModelForm):
         self.guard_user = user
         self.guard_request = request  # refusals are audited with path and IP
         super().__init__(*args, **kwargs)
+        # The fields' layout only: the form tag, CSRF token and button are
+        # the form shell's (portal/partials.html#form_shell).
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
 
 
 class ProgressEntryForm(GuardedModelForm):
@@ -281,6 +284,8 @@ class IndicatorForm(GuardedModelForm):
 
 
 class ReportForm(forms.Form):
+    submit_label = _("Skapa rapporten (PDF)")
+
     start = forms.DateField(label=_("Från"), widget=DateInput())
     end = forms.DateField(label=_("Till"), widget=DateInput())
     focus_area = forms.ModelChoiceField(
@@ -302,9 +307,6 @@ class ReportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["focus_area"].queryset = FocusArea.objects.all()
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.add_input(Submit("submit", _("Skapa rapporten (PDF)")))
 
     def clean(self):
         cleaned = super().clean()

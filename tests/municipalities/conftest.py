@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from municipalities.coordination.policies import EDITOR_GROUP, PROGRAMME_LEAD_GROUP
 from municipalities.models import (
+    CalendarToken,
     Membership,
     SharingLevel,
 )
@@ -192,3 +193,69 @@ def client_for(world, role):
     if role != "anonymous":
         client.force_login(world["users"][role])
     return client
+
+
+@pytest.fixture
+def targets(world, private_media):
+    """One object behind every coordination URL (see `url_kwargs`)."""
+    group = world["group"]
+    entry = make_entry(world, level="group", release_at=PAST, title="Rapport mål")
+    meeting = factories.MeetingFactory(group=group)
+    decision = factories.DecisionFactory(group=group)
+    action = factories.ActionFactory(group=group)
+    status = factories.FocusAreaStatusFactory(
+        municipality=world["town_a"], focus_area=world["area"]
+    )
+    report = factories.IndicatorReportFactory(municipality=world["town_a"])
+    tokens = {
+        role: factories.CalendarTokenFactory(user=user, group=group).token
+        for role, user in world["users"].items()
+    }
+    return {
+        "group": group,
+        "entry": entry,
+        "meeting": meeting,
+        "decision": decision,
+        "action": action,
+        "status": status,
+        "report": report,
+        "membership": Membership.objects.get(user=world["users"]["rep_a"]),
+        "tokens": tokens,
+    }
+
+
+def url_kwargs(name, targets, role):
+    slug = targets["group"].slug
+    by_name = {
+        "group": {"slug": slug},
+        "meeting-create": {"slug": slug},
+        "meeting-edit": {"slug": slug, "pk": targets["meeting"].pk},
+        "meeting-delete": {"slug": slug, "pk": targets["meeting"].pk},
+        "decision-create": {"slug": slug},
+        "decision-edit": {"slug": slug, "pk": targets["decision"].pk},
+        "action-create": {"slug": slug},
+        "action-edit": {"slug": slug, "pk": targets["action"].pk},
+        "calendar-link": {"slug": slug},
+        "group-ics": {"slug": slug, "token": current_token(targets, role)},
+        "entry-detail": {"pk": targets["entry"].pk},
+        "entry-edit": {"pk": targets["entry"].pk},
+        "entry-delete": {"pk": targets["entry"].pk},
+        "entry-history": {"pk": targets["entry"].pk},
+        "attachment": {"pk": targets["entry"].attachments.get().pk},
+        "status-edit": {
+            "municipality": targets["status"].municipality.slug,
+            "focus_area": targets["status"].focus_area.slug,
+        },
+    }
+    return by_name.get(name, {})
+
+
+def current_token(targets, role):
+    """The role's link as it is now (posting to calendar-link replaces it)."""
+    if role == "anonymous":
+        return "ingen-sadan-lank"
+    token = CalendarToken.objects.get(
+        user__email=f"{role}@example.se", group=targets["group"]
+    )
+    targets["tokens"][role] = token.token
+    return token.token

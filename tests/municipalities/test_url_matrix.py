@@ -7,7 +7,6 @@ page without a row here fails `test_every_coordination_url_has_a_rule`, so
 nobody can add a door without saying who may pass it.
 """
 
-import pytest
 from django.contrib import admin
 from django.urls import reverse
 
@@ -24,8 +23,7 @@ from municipalities.models import (
     ProgressEntry,
 )
 from portal.models import AuditEvent
-from tests import factories
-from tests.municipalities.conftest import PAST, client_for, drain, make_entry
+from tests.municipalities.conftest import client_for, drain, url_kwargs
 
 ROLES = [
     "anonymous",
@@ -97,71 +95,6 @@ RULES = {
     "export-statuses": ("get", answers()),
     "export-indicators": ("get", answers()),
 }
-
-
-@pytest.fixture
-def targets(world, private_media):
-    group = world["group"]
-    entry = make_entry(world, level="group", release_at=PAST, title="Rapport mål")
-    meeting = factories.MeetingFactory(group=group)
-    decision = factories.DecisionFactory(group=group)
-    action = factories.ActionFactory(group=group)
-    status = factories.FocusAreaStatusFactory(
-        municipality=world["town_a"], focus_area=world["area"]
-    )
-    report = factories.IndicatorReportFactory(municipality=world["town_a"])
-    tokens = {
-        role: factories.CalendarTokenFactory(user=user, group=group).token
-        for role, user in world["users"].items()
-    }
-    return {
-        "group": group,
-        "entry": entry,
-        "meeting": meeting,
-        "decision": decision,
-        "action": action,
-        "status": status,
-        "report": report,
-        "membership": Membership.objects.get(user=world["users"]["rep_a"]),
-        "tokens": tokens,
-    }
-
-
-def url_kwargs(name, targets, role):
-    slug = targets["group"].slug
-    by_name = {
-        "group": {"slug": slug},
-        "meeting-create": {"slug": slug},
-        "meeting-edit": {"slug": slug, "pk": targets["meeting"].pk},
-        "meeting-delete": {"slug": slug, "pk": targets["meeting"].pk},
-        "decision-create": {"slug": slug},
-        "decision-edit": {"slug": slug, "pk": targets["decision"].pk},
-        "action-create": {"slug": slug},
-        "action-edit": {"slug": slug, "pk": targets["action"].pk},
-        "calendar-link": {"slug": slug},
-        "group-ics": {"slug": slug, "token": current_token(targets, role)},
-        "entry-detail": {"pk": targets["entry"].pk},
-        "entry-edit": {"pk": targets["entry"].pk},
-        "entry-delete": {"pk": targets["entry"].pk},
-        "entry-history": {"pk": targets["entry"].pk},
-        "attachment": {"pk": targets["entry"].attachments.get().pk},
-        "status-edit": {
-            "municipality": targets["status"].municipality.slug,
-            "focus_area": targets["status"].focus_area.slug,
-        },
-    }
-    return by_name.get(name, {})
-
-
-def current_token(targets, role):
-    """The role's link as it is now (posting to calendar-link replaces it)."""
-    if role == "anonymous":
-        return "ingen-sadan-lank"
-    token = CalendarToken.objects.get(
-        user__email=f"{role}@example.se", group=targets["group"]
-    )
-    targets["tokens"][role] = token.token
-    return token.token
 
 
 def test_every_coordination_url_has_a_rule():

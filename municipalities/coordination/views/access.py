@@ -6,7 +6,6 @@ import functools
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from municipalities.coordination import policies
@@ -63,7 +62,3 @@ def group_item(request, model, slug, pk):
     return get_object_or_404(
         model.objects.visible_to(request.user), pk=pk, group__slug=slug
     )
-
-
-def crumbs(*items):
-    return [(_("Samordning"), reverse("samordning:dashboard")), *items]

@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from municipalities.coordination.navigation import breadcrumbs
 from municipalities.coordination.views.access import (
     area_access,
     visible_entries,
@@ -73,6 +73,6 @@ def dashboard(request):
             "my_statuses": my_statuses,
             "stale_days": settings.STATUS_STALE_DAYS,
             "today": today,
-            "breadcrumbs": [(_("Samordning"), "")],
+            "breadcrumbs": breadcrumbs(),
         },
     )

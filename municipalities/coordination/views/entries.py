@@ -14,6 +14,7 @@ from municipalities.coordination import policies, services
 from municipalities.coordination.forms import (
     ProgressEntryForm,
 )
+from municipalities.coordination.navigation import breadcrumbs
 from municipalities.coordination.views.access import (
     area_access,
     entry_for,
@@ -57,10 +58,7 @@ def entry_list(request):
             "page": page,
             "query": query,
             "filter_query": filter_query.urlencode(),
-            "breadcrumbs": [
-                (_("Samordning"), reverse("samordning:dashboard")),
-                (_("Lägesrapporter"), ""),
-            ],
+            "breadcrumbs": breadcrumbs(_("Lägesrapporter")),
         },
     )
 
@@ -108,10 +106,7 @@ def entry_create(request):
         "samordning/entry_form.html",
         {
             "form": form,
-            "breadcrumbs": [
-                (_("Samordning"), reverse("samordning:dashboard")),
-                (_("Ny lägesrapport"), ""),
-            ],
+            "breadcrumbs": breadcrumbs(_("Ny lägesrapport")),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -137,11 +132,9 @@ def entry_edit(request, pk):
         {
             "form": form,
             "entry": entry,
-            "breadcrumbs": [
-                (_("Samordning"), reverse("samordning:dashboard")),
-                (entry.title, entry.get_absolute_url()),
-                (_("Ändra"), ""),
-            ],
+            "breadcrumbs": breadcrumbs(
+                (entry.title, entry.get_absolute_url()), _("Ändra")
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -159,11 +152,9 @@ def entry_detail(request, pk):
             "attachments": entry.attachments.all(),
             "can_edit": policies.can_edit_entry(request.user, entry),
             "released": entry.release_at <= timezone.now(),
-            "breadcrumbs": [
-                (_("Samordning"), reverse("samordning:dashboard")),
-                (_("Lägesrapporter"), reverse("samordning:entries")),
-                (entry.title, ""),
-            ],
+            "breadcrumbs": breadcrumbs(
+                (_("Lägesrapporter"), reverse("samordning:entries")), entry.title
+            ),
         },
     )
 
@@ -179,7 +170,13 @@ def entry_delete(request, pk):
     return render(
         request,
         "samordning/confirm_delete.html",
-        {"object": entry, "cancel_url": entry.get_absolute_url()},
+        {
+            "object": entry,
+            "cancel_url": entry.get_absolute_url(),
+            "breadcrumbs": breadcrumbs(
+                (entry.title, entry.get_absolute_url()), _("Ta bort")
+            ),
+        },
     )
 
 
@@ -211,11 +208,9 @@ def entry_history(request, pk):
         {
             "entry": entry,
             "changes": list(reversed(changes)),
-            "breadcrumbs": [
-                (_("Samordning"), reverse("samordning:dashboard")),
-                (entry.title, entry.get_absolute_url()),
-                (_("Historik"), ""),
-            ],
+            "breadcrumbs": breadcrumbs(
+                (entry.title, entry.get_absolute_url()), _("Historik")
+            ),
         },
     )
 

@@ -14,6 +14,7 @@ from municipalities.coordination.forms import (
     DecisionForm,
     MeetingForm,
 )
+from municipalities.coordination.navigation import breadcrumbs
 from municipalities.coordination.views.access import (
     area_access,
     group_for,
@@ -69,10 +70,7 @@ def group_detail(request, slug):
             )
             if token
             else None,
-            "breadcrumbs": [
-                (_("Samordning"), reverse("samordning:dashboard")),
-                (group.name, ""),
-            ],
+            "breadcrumbs": breadcrumbs(group.name),
         },
     )
 
@@ -111,11 +109,10 @@ def _group_item_form(request, slug, form_class, instance=None, *, manage=False):
             "form": form,
             "title": form_class.Meta.model._meta.verbose_name.capitalize(),
             "group": group,
-            "breadcrumbs": [
-                (_("Samordning"), reverse("samordning:dashboard")),
-                (group.name, reverse("samordning:group", kwargs={"slug": slug})),
-                (form_class.Meta.model._meta.verbose_name.capitalize(), ""),
-            ],
+            "breadcrumbs": breadcrumbs(
+                (group.name, reverse("samordning:group", args=[slug])),
+                form_class.Meta.model._meta.verbose_name.capitalize(),
+            ),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -153,7 +150,13 @@ def meeting_delete(request, slug, pk):
     return render(
         request,
         "samordning/confirm_delete.html",
-        {"object": meeting, "cancel_url": reverse("samordning:group", args=[slug])},
+        {
+            "object": meeting,
+            "cancel_url": reverse("samordning:group", args=[slug]),
+            "breadcrumbs": breadcrumbs(
+                (group.name, reverse("samordning:group", args=[slug])), _("Ta bort")
+            ),
+        },
     )
 
 

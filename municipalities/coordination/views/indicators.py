@@ -10,10 +10,8 @@ from municipalities.coordination.forms import (
     IndicatorForm,
     IndicatorPeriodForm,
 )
-from municipalities.coordination.views.access import (
-    area_access,
-    crumbs,
-)
+from municipalities.coordination.navigation import breadcrumbs
+from municipalities.coordination.views.access import area_access
 from municipalities.models import (
     FocusAreaStatus,
     IndicatorReport,
@@ -69,7 +67,7 @@ def indicator_list(request):
             "table": table,
             "labels": list(reporting.INDICATOR_LABELS.values()),
             "can_report": policies.can_report_indicators(user),
-            "breadcrumbs": crumbs((_("Indikatorer"), "")),
+            "breadcrumbs": breadcrumbs(_("Indikatorer")),
         },
         status=400 if form.errors else 200,
     )
@@ -110,9 +108,9 @@ def indicator_form(request):
         "samordning/indicator_form.html",
         {
             "form": form,
-            "breadcrumbs": crumbs(
+            "breadcrumbs": breadcrumbs(
                 (_("Indikatorer"), reverse("samordning:indicators")),
-                (_("Rapportera"), ""),
+                _("Rapportera"),
             ),
         },
         status=400 if request.method == "POST" else 200,
@@ -152,7 +150,7 @@ def comparison(request):
             "stage_rows": stage_rows,
             "table": table,
             "labels": list(reporting.INDICATOR_LABELS.values()),
-            "breadcrumbs": crumbs((_("Jämförelse mellan kommunerna"), "")),
+            "breadcrumbs": breadcrumbs(_("Jämförelse mellan kommunerna")),
         },
         status=400 if form.errors else 200,
     )

@@ -9,10 +9,8 @@ from django.utils.translation import gettext as _
 
 from municipalities.coordination import policies, reporting
 from municipalities.coordination.forms import ReportForm
-from municipalities.coordination.views.access import (
-    area_access,
-    crumbs,
-)
+from municipalities.coordination.navigation import breadcrumbs
+from municipalities.coordination.views.access import area_access
 from municipalities.models import (
     FocusAreaStatus,
     IndicatorReport,
@@ -49,7 +47,7 @@ def report(request):
         return render(
             request,
             "samordning/report_form.html",
-            {"form": form, "breadcrumbs": crumbs((_("Lägesrapport som PDF"), ""))},
+            {"form": form, "breadcrumbs": breadcrumbs(_("Lägesrapport som PDF"))},
             status=400 if form.is_bound else 200,
         )
     from programme.models import Mandate, Milestone

@@ -9,10 +9,8 @@ from municipalities.coordination import policies, services
 from municipalities.coordination.forms import (
     StatusForm,
 )
-from municipalities.coordination.views.access import (
-    area_access,
-    crumbs,
-)
+from municipalities.coordination.navigation import breadcrumbs
+from municipalities.coordination.views.access import area_access
 from municipalities.models import (
     FocusAreaStatus,
     Municipality,
@@ -48,7 +46,7 @@ def status_list(request):
     return render(
         request,
         "samordning/status_list.html",
-        {"rows": rows, "breadcrumbs": crumbs((_("Läge per fokusområde"), ""))},
+        {"rows": rows, "breadcrumbs": breadcrumbs(_("Läge per fokusområde"))},
     )
 
 
@@ -84,9 +82,9 @@ def status_edit(request, municipality, focus_area):
             "municipality": municipality,
             "area": area,
             "history": history,
-            "breadcrumbs": crumbs(
+            "breadcrumbs": breadcrumbs(
                 (_("Läge per fokusområde"), reverse("samordning:status-list")),
-                (f"{municipality.name}: {area.title}", ""),
+                f"{municipality.name}: {area.title}",
             ),
         },
         status=400 if request.method == "POST" else 200,
