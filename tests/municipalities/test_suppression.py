@@ -9,8 +9,6 @@ that fit. If it can pin a hidden cell, or rule out one of 1-4 for a
 "färre än 5", the suppression failed.
 """
 
-import time
-
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -305,7 +303,9 @@ def test_single_row_table_hides_the_total():
     assert not table.column_totals["opened"].shown
 
 
-def test_eight_by_five_table_takes_milliseconds():
+def test_full_eight_by_five_table_with_an_ordering_exposes_nothing():
+    """The portal's real table size. (Its speed is for the benchmark, not a
+    timed test.)"""
     rows = [f"m{n}" for n in range(8)]
     columns = [f"i{n}" for n in range(5)]
     values = {
@@ -319,13 +319,11 @@ def test_eight_by_five_table_takes_milliseconds():
             (values[(r, "i1")], values[(r, "i2")])
         )
 
-    started = time.perf_counter()
     table = suppress(
         values, row_keys=rows, column_keys=columns, known_rows={"m0"}, at_most=at_most
     )
-    elapsed = time.perf_counter() - started
 
-    assert elapsed < 0.05
+    assert any(cell.state is not CellState.SHOWN for cell in table.cells.values())
     assert_nothing_exposed(table, at_most)
 
 
