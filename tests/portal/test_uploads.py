@@ -247,3 +247,44 @@ def test_attachment_names_lose_folders_and_direction_tricks():
     assert safe_filename("faktura\u202egpj.exe") == "fakturagpj.exe"
     assert safe_filename("\x00\x01") == "bilaga"
     assert len(safe_filename("a" * 400 + ".pdf")) == 150
+
+
+def speaker_form(photo, alt):
+    return {
+        "name": "Juri Escobar",
+        "slug": "juri-escobar",
+        "title": "",
+        "organisation": "Fryshuset",
+        "bio": "Arbetar med avhoppare.",
+        "photo": photo,
+        "photo_alt": alt,
+    }
+
+
+@pytest.mark.django_db
+def test_speaker_photo_needs_alt_text_loses_gps_and_shows_on_the_page(
+    editor_client,
+):
+    from presentations.models import Speaker
+
+    missing_alt = editor_client.post(
+        "/admin/presentations/speaker/add/",
+        speaker_form(SimpleUploadedFile("juri.jpg", jpeg_with_gps()), ""),
+    )
+    saved = editor_client.post(
+        "/admin/presentations/speaker/add/",
+        speaker_form(
+            SimpleUploadedFile("juri.jpg", jpeg_with_gps()), "Juri Escobar i grått"
+        ),
+    )
+
+    assert missing_alt.status_code == 200
+    assert "alternativtext" in missing_alt.content.decode()
+    assert saved.status_code == 302
+    speaker = Speaker.objects.get()
+    with speaker.photo.open("rb") as stored, Image.open(stored) as image:
+        assert image.getexif().get_ifd(ExifTags.IFD.GPSInfo) == {}
+    presentation = factories.PresentationFactory(session=factories.SessionFactory())
+    presentation.speakers.add(speaker)
+    page = editor_client.get(f"/talare/{speaker.slug}/").content.decode()
+    assert f'src="{speaker.photo.url}" alt="Juri Escobar i grått"' in page
