@@ -236,3 +236,14 @@ def test_sign_in_lands_each_role_where_it_works(world):
         "editor": "/admin/",
         "former": "/",
     }
+
+
+def test_new_entry_link_only_for_those_who_may_write(world):
+    for role, shown in [("partner", False), ("partner_writer", True), ("rep_a", True)]:
+        client = client_for(world, role)
+        for url in ["/samordning/", "/samordning/lagesrapporter/"]:
+            body = client.get(url).content.decode()
+            assert ('href="/samordning/lagesrapporter/ny/"' in body) is shown, (
+                role,
+                url,
+            )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
+from municipalities.coordination import policies
 from municipalities.coordination.navigation import breadcrumbs
 from municipalities.coordination.views.access import (
     area_access,
@@ -73,6 +74,7 @@ def dashboard(request):
             "my_statuses": my_statuses,
             "stale_days": settings.STATUS_STALE_DAYS,
             "today": today,
+            "can_create_entry": policies.can_create_entry(user),
             "breadcrumbs": breadcrumbs(),
         },
     )

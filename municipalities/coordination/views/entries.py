@@ -57,6 +57,7 @@ def entry_list(request):
         {
             "page": page,
             "query": query,
+            "can_create_entry": policies.can_create_entry(request.user),
             "filter_query": filter_query.urlencode(),
             "breadcrumbs": breadcrumbs(_("Lägesrapporter")),
         },
