@@ -1,9 +1,11 @@
 """Site-wide middleware."""
 
+import re
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
@@ -126,3 +128,34 @@ class AuditDenialMiddleware:
             path=path,
         )
         return None
+
+
+class RejectControlCharactersMiddleware:
+    """NUL and the other C0 control characters (tab, line feed and carriage
+    return excepted) in the path, a query parameter or a form field answer a
+    400 before any view runs. PostgreSQL refuses NUL in text, so such input
+    would otherwise end as a 500 wherever it reaches a query."""
+
+    CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_control(request):
+            raise BadRequest("control character in the request")
+        return self.get_response(request)
+
+    def _has_control(self, request):
+        if self.CONTROL.search(request.path):
+            return True
+        queries = [request.GET]
+        if request.method == "POST":
+            queries.append(request.POST)
+        for query in queries:
+            for key, values in query.lists():
+                if self.CONTROL.search(key) or any(
+                    self.CONTROL.search(value) for value in values
+                ):
+                    return True
+        return False
