@@ -334,7 +334,8 @@ REDACTED_USERNAME = "[personnummer borttaget]"
 
 
 def axes_username(request, credentials=None):
-    """The username django-axes records for a failed login, without a number.
+    """The username django-axes records and locks on: normalised, and
+    without a number.
 
     Axes stores what was typed in the username field; someone who signs in
     with their personnummer out of habit must not leave it in the database.
@@ -346,4 +347,6 @@ def axes_username(request, credentials=None):
         username = getattr(request, "data", request.POST).get(field)
     if username and contains_identity_number(str(username)):
         return REDACTED_USERNAME
-    return username
+    # One counter per account: addresses are stored in lower case and sign-in
+    # ignores case, so the lockout must too (KOMMUN@… is kommun@…).
+    return str(username).strip().lower() if username else username

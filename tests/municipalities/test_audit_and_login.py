@@ -323,3 +323,24 @@ def test_password_reset_by_email(mailoutbox):
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.check_password("ett-nytt-langt-losenord")
+
+
+@pytest.mark.django_db
+def test_lockout_holds_whatever_the_letter_case_or_spaces():
+    user = factories.UserFactory(email="kommun@example.se")
+    client = Client()
+
+    answers = [
+        login(client, "kommun@example.se", "fel-losenord", "10.0.0.1").status_code
+        for _ in range(4)
+    ]
+    fifth = login(client, "Kommun@Example.se", "fel-losenord", "10.0.0.1")
+    shouted = login(Client(), "KOMMUN@EXAMPLE.SE", factories.TEST_PASSWORD, "10.0.0.1")
+    padded = login(Client(), " kommun@example.se ", factories.TEST_PASSWORD, "10.0.0.1")
+
+    assert answers == [200, 200, 200, 200]
+    assert fifth.status_code == 429
+    assert shouted.status_code == 429
+    assert padded.status_code in (200, 429)  # never a sign-in
+    assert "_auth_user_id" not in padded.wsgi_request.session
+    assert user.email == "kommun@example.se"
