@@ -52,7 +52,11 @@ def cookies(request):
     return render(
         request,
         "portal/cookies.html",
-        {"breadcrumbs": breadcrumbs(_("Kakor (cookies)"))},
+        {
+            "breadcrumbs": breadcrumbs(_("Kakor (cookies)")),
+            "language_cookie_days": settings.LANGUAGE_COOKIE_AGE // 86400,
+            "csrf_cookie_days": settings.CSRF_COOKIE_AGE // 86400,
+        },
     )
 
 

@@ -136,3 +136,32 @@ def test_deploy_check_passes_with_production_environment():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_language_cookie_follows_https():
+    on = run_settings(
+        {"SECRET_KEY": "x" * 50, "HTTPS": "true"},
+        "settings.LANGUAGE_COOKIE_SECURE, settings.LANGUAGE_COOKIE_SAMESITE",
+    )
+    off = run_settings(
+        {"SECRET_KEY": "x" * 50, "HTTPS": "false"}, "settings.LANGUAGE_COOKIE_SECURE"
+    )
+
+    assert on.stdout.strip() == "True Lax", on.stderr
+    assert off.stdout.strip() == "False", off.stderr
+
+
+@pytest.mark.django_db
+def test_language_cookie_is_what_the_cookie_page_says(client, settings):
+    settings.LANGUAGE_COOKIE_SECURE = True
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    cookie = response.cookies["django_language"]
+    page = client.get("/kakor/").content.decode()
+
+    assert cookie["secure"] is True
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert int(cookie["max-age"]) == 365 * 24 * 60 * 60
+    # The page (now in English, as chosen) states both lifetimes from settings.
+    assert "365 days" in page
+    assert f"{settings.CSRF_COOKIE_AGE // 86400} days" in page
