@@ -112,3 +112,9 @@ def server_error(request):
 def healthz(request):
     """Liveness: answers without touching the database."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def csrf_failure(request, reason=""):
+    """A Swedish page in the site's layout when a form's CSRF check fails
+    (Django's own page is English and styled inline, which our CSP blocks)."""
+    return render(request, "403_csrf.html", status=403)

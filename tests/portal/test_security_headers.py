@@ -49,3 +49,19 @@ def test_healthz_answers_without_database(client, django_assert_num_queries):
 
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_csrf_failure_page_is_swedish_in_the_site_layout():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/logga-in/", {"username": "a@example.se", "password": "x"})
+
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "Formuläret kunde inte skickas" in body
+    assert '<html lang="sv">' in body
+    assert "style=" not in body
+    assert "Forbidden" not in body
