@@ -65,3 +65,16 @@ def test_csrf_failure_page_is_swedish_in_the_site_layout():
     assert '<html lang="sv">' in body
     assert "style=" not in body
     assert "Forbidden" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/", "/nyheter/", "/sok/?q=x", "/logga-in/", "/finns-inte/", "/healthz"]
+)
+def test_permissions_policy_denies_unused_features_on_every_page_type(client, url):
+    header = client.get(url).headers["Permissions-Policy"]
+    policy = dict(part.split("=", 1) for part in header.split(", "))
+
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert policy[feature] == "()", feature
+    assert "publickey-credentials-get" not in policy
