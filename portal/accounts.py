@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import views
 from django.contrib.auth.forms import AuthenticationForm
 from django.urls import path, reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,19 +43,23 @@ class LoginView(views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
-    def get_default_redirect_url(self):
-        """Each role lands where it works: participants in the coordination
-        area, the news editor in the admin, anyone else on the home page."""
-        from municipalities.coordination import policies
+    def get_success_url(self):
+        """The password is the first step only: on to the second, then to
+        `next` or the role's own page (`landing_url`)."""
+        target = self.get_redirect_url() or landing_url(self.request.user)
+        return f"{reverse('second-step')}?{urlencode({'next': target})}"
 
-        if self.next_page:
-            return super().get_default_redirect_url()
-        user = self.request.user
-        if policies.can_enter_area(user):
-            return reverse("samordning:dashboard")
-        if user.is_staff:
-            return reverse("admin:index")
-        return reverse("home")
+
+def landing_url(user):
+    """Each role lands where it works: participants in the coordination
+    area, the news editor in the admin, anyone else on the home page."""
+    from municipalities.coordination import policies
+
+    if policies.can_enter_area(user):
+        return reverse("samordning:dashboard")
+    if user.is_staff:
+        return reverse("admin:index")
+    return reverse("home")
 
 
 class PasswordChangeView(views.PasswordChangeView):

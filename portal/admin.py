@@ -1,14 +1,45 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal import mfa
+from portal.audit import AuditOrigin
 from portal.models import AuditEvent, User
 from portal.privacy import PrivacyGuardAdminMixin
 
 # Django's own GroupAdmin takes a free-text name; replace it with a guarded one.
 admin.site.unregister(Group)
+
+
+class HiddenSecretsAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+    """Second-factor devices hold secrets (TOTP keys, recovery codes): not in
+    the admin for anyone. Registered here first so that django-otp's own
+    admins, which show them, are never installed. Lost devices are reset
+    with the user list's action (`UserAdmin.reset_factors`)."""
+
+    def has_module_permission(self, request):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register([TOTPDevice, StaticDevice], HiddenSecretsAdmin)
 
 
 @admin.register(Group)
@@ -59,6 +90,52 @@ class UserAdmin(PrivacyGuardAdminMixin, BaseUserAdmin):
             },
         ),
     )
+
+    actions = ["reset_factors"]
+
+    def has_reset_second_factor_permission(self, request):
+        return request.user.has_perm("portal.reset_second_factor")
+
+    @admin.action(
+        description=_("Återställ tvåstegsverifieringen (tappad telefon eller nyckel)"),
+        permissions=["reset_second_factor"],
+    )
+    def reset_factors(self, request, queryset):
+        """Remove every second factor of the chosen users, after a
+        confirmation page. Only a superuser resets a superuser's factors."""
+        if not request.user.is_superuser:
+            refused = queryset.filter(is_superuser=True)
+            if refused.exists():
+                self.message_user(
+                    request,
+                    _("Bara en superanvändare kan återställa en superanvändare."),
+                    messages.ERROR,
+                )
+                return None
+        if request.POST.get("post") != "yes":
+            return TemplateResponse(
+                request,
+                "admin/portal/user/reset_factors_confirm.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Återställ tvåstegsverifieringen"),
+                    "users": queryset,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                    "opts": self.model._meta,
+                },
+            )
+        origin = AuditOrigin.of(request)
+        for user in queryset:
+            mfa.factors_reset(user=user, actor=request.user, origin=origin)
+        self.message_user(
+            request,
+            _(
+                "Tvåstegsverifieringen är återställd. Personen väljer app eller "
+                "nyckel på nytt vid nästa inloggning."
+            ),
+            messages.SUCCESS,
+        )
+        return None
 
 
 @admin.register(AuditEvent)

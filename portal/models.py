@@ -72,6 +72,9 @@ class User(AbstractUser):
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
         ordering = ["email"]
+        permissions = [
+            ("reset_second_factor", _("Får återställa tvåstegsverifiering")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(municipality__isnull=True)
@@ -119,6 +122,10 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("Borttagning")
         DENIED = "denied", _("Nekad åtkomst")
         PII_REFUSED = "pii_refused", _("Stoppad personuppgift")
+        SIGN_IN = "sign_in", _("Inloggning med två steg")
+        MFA_RECOVERY = "mfa_recovery", _("Inloggning med reservkod")
+        MFA_ENROLLED = "mfa_enrolled", _("Ny tvåstegsverifiering")
+        MFA_RESET = "mfa_reset", _("Återställd tvåstegsverifiering")
 
     at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -7,6 +7,7 @@ Production is this same module with production variables set.
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -55,6 +56,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
 ]
 
 MIDDLEWARE = [
@@ -68,10 +73,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "portal.middleware.SessionLifetimeMiddleware",
+    # After the session checks: a password-only session is anonymous to
+    # everything but the second step (portal.mfa).
+    "portal.mfa.SecondStepMiddleware",
     "portal.middleware.InternalNoStoreMiddleware",
     "portal.middleware.AuditDenialMiddleware",
     # Axes must come last: it turns lockouts into the lockout response.
@@ -161,6 +170,30 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Two-factor sign-in (portal.mfa): every account takes a second step after
+# its password, with an authenticator app (TOTP), a passkey or security key
+# (WebAuthn), or a single-use recovery code.
+OTP_TOTP_ISSUER = "FoU Nordväst"
+OTP_TOTP_THROTTLE_FACTOR = 1  # a wrong code doubles the wait before the next
+OTP_STATIC_THROTTLE_FACTOR = 1
+# Passkeys belong to the site's host name (WEBAUTHN_RP_ID) and work only on
+# https origins, or on http://localhost in development: a plain-http SITE_URL
+# offers them on localhost with the same port.
+_site = urlsplit(SITE_URL)
+_passkey_origin = (
+    SITE_URL
+    if _site.scheme == "https"
+    else "http://localhost" + (f":{_site.port}" if _site.port else "")
+)
+OTP_WEBAUTHN_RP_ID = env.str(
+    "WEBAUTHN_RP_ID", default=urlsplit(_passkey_origin).hostname
+)
+OTP_WEBAUTHN_RP_NAME = "FoU Nordväst"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
+    "WEBAUTHN_ALLOWED_ORIGINS", default=[_passkey_origin]
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+MFA_RECOVERY_CODE_COUNT = 10
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 # The dashboard warns when a municipality's status is older than this.
 STATUS_STALE_DAYS = env.int("STATUS_STALE_DAYS", default=90)

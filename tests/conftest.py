@@ -3,6 +3,9 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from tests import factories
 from tests.municipalities.conftest import private_media, world  # noqa: F401
@@ -17,6 +20,36 @@ def pytest_configure(config):
     # (~60 ms, a sixth of the suite). In autorefresh mode it looks a file
     # up when asked instead; the responses and headers are the same.
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+_password_only_login = Client.force_login
+
+
+def _force_login_with_second_step(self, user, backend=None):
+    """`client.force_login(user)` signs in fully: password and second step,
+    as every real sign-in ends. Tests of the second step itself use
+    `password_only_login`."""
+    _password_only_login(self, user, backend)
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="test-second-step", defaults={"confirmed": True}
+    )
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+Client.force_login = _force_login_with_second_step
+
+
+@pytest.fixture
+def password_only_login():
+    """Sign a test client in with the password step only."""
+
+    def _login(client, user):
+        _password_only_login(client, user)
+        return client
+
+    return _login
 
 
 @pytest.fixture(autouse=True)

@@ -2,10 +2,13 @@
 none is missing)."""
 
 import datetime
+import time
 
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from municipalities.models import (
     Action,
@@ -342,3 +345,32 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     issue = factory.SubFactory(NewsletterIssueFactory)
     subscriber = factory.SubFactory(SubscriberFactory)
     email = factory.LazyAttribute(lambda delivery: delivery.subscriber.email)
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed authenticator app; `totp_code(device)` is its current code."""
+
+    user = factory.SubFactory(UserFactory)
+    name = "app"
+    confirmed = True
+
+    class Meta:
+        model = TOTPDevice
+
+
+def totp_code(device, *, offset=0):
+    """The code the user's app shows now (`offset` time steps away)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign_in(client, user, *, password=TEST_PASSWORD, ip="10.9.9.9", next_url=""):
+    """Both steps through the real forms: the password, then a code from a
+    new authenticator app (a new one, so that no code is ever reused)."""
+    device = TOTPDeviceFactory(user=user)
+    data = {"username": user.email, "password": password}
+    login = "/logga-in/" + (f"?next={next_url}" if next_url else "")
+    first = client.post(login, data, REMOTE_ADDR=ip)
+    assert first.status_code == 302, first.status_code
+    return client.post(first.url, {"code": totp_code(device)}, REMOTE_ADDR=ip)

@@ -137,7 +137,7 @@ def test_login_works_and_logout_ends_session():
     user = factories.participant()
     client = Client()
 
-    response = login(client, user.email, factories.TEST_PASSWORD, "10.0.0.9")
+    response = factories.sign_in(client, user, ip="10.0.0.9")
     assert response.status_code == 302
     assert response.url == "/samordning/"
     assert client.get("/samordning/").status_code == 200
@@ -262,10 +262,11 @@ def grow_group(world, n):
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # Five of each are the section navigation's: four rules and the groups.
-        ("/samordning/grupper/operativ/", 24),
-        ("/samordning/lagesrapporter/", 17),
-        ("/samordning/", 21),
+        # One of each is the session's second-step device; five are the
+        # section navigation's: four rules and the groups.
+        ("/samordning/grupper/operativ/", 25),
+        ("/samordning/lagesrapporter/", 18),
+        ("/samordning/", 22),
     ],
 )
 def test_internal_page_queries_do_not_grow(

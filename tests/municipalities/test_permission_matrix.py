@@ -217,16 +217,12 @@ def test_policy_denies_unknown_action(world, entries):
 
 def test_sign_in_lands_each_role_where_it_works(world):
     """The editor and a former member are not sent to a 403 page."""
-    from tests.factories import TEST_PASSWORD
+    from tests.factories import sign_in
 
     landings = {}
     for role in ["rep_a", "partner", "staff", "editor", "former"]:
         client = Client()
-        response = client.post(
-            "/logga-in/",
-            {"username": f"{role}@example.se", "password": TEST_PASSWORD},
-            REMOTE_ADDR="10.1.2.3",
-        )
+        response = sign_in(client, world["users"][role], ip="10.1.2.3")
         landings[role] = response.url
         assert client.get(response.url).status_code == 200, role
     assert landings == {

@@ -410,7 +410,7 @@ def entry_post(world, attachments=()):
 
 
 # Each attachment adds one INSERT: its file goes to storage, not the database.
-@pytest.mark.parametrize(("files", "queries"), [(0, 21), (1, 22), (3, 24)])
+@pytest.mark.parametrize(("files", "queries"), [(0, 22), (1, 23), (3, 25)])
 def test_entry_create_post_query_count(
     world, private_media, django_assert_num_queries, files, queries
 ):
