@@ -150,13 +150,19 @@ def visit(page, portal_server, transactional_db):
 
 @pytest.fixture
 def login(page, portal_server):
-    """Sign in through the portal's real login form."""
+    """Sign in through the portal's real forms: the password, then a code
+    from an authenticator app made for this sign-in."""
+    from tests.factories import TOTPDeviceFactory, totp_code
 
     def _login(user, password):
+        device = TOTPDeviceFactory(user=user)
         page.goto(portal_server + "/logga-in/")
         page.fill("input[name=username]", user.email)
         page.fill("input[name=password]", password)
         page.click("input[type=submit]")
+        page.wait_for_url("**/logga-in/tvastegs/**")
+        page.fill("input[name=code]", totp_code(device))
+        page.get_by_role("button", name="Fortsätt").click()
         page.wait_for_load_state()
 
     return _login

@@ -1,8 +1,10 @@
 """The coordination area in Chromium: axe-core and CSP on its main pages."""
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal.demo import DEMO_PASSWORD, load_demo
+from tests.factories import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -61,6 +63,11 @@ def test_entry_can_be_created_without_javascript(nojs_context, portal_server, de
     page.fill("input[name=username]", "kommun@example.se")
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("input[type=submit]")
+    # The second step with the demo login's authenticator app, no JavaScript.
+    device = TOTPDevice.objects.get(user__email="kommun@example.se", name="demo")
+    page.fill("input[name=code]", totp_code(device))
+    page.click("input[type=submit]")
+    assert page.url == portal_server + "/samordning/"
     page.goto(portal_server + "/samordning/lagesrapporter/ny/")
 
     page.select_option("#id_group", label="Operativ arbetsgrupp")

@@ -1,5 +1,6 @@
 import datetime
 import io
+from base64 import b32decode
 
 import pytest
 from django.apps import apps
@@ -224,3 +225,38 @@ def test_seed_demo_logins_each_get_their_roles_answers(private_media):
         answers[email, url] = client.get(url).status_code
 
     assert answers == HEADLINE_RULES
+
+
+@pytest.mark.django_db
+def test_demo_logins_get_the_printed_authenticator_key_only_with_debug(settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from portal.demo import DEMO_TOTP_SECRET
+    from tests.factories import totp_code
+
+    settings.DEBUG = False
+    output = run_seed()
+    assert TOTPDevice.objects.count() == 0
+    assert DEMO_TOTP_SECRET not in output
+
+    settings.DEBUG = True
+    output = run_seed()
+    run_seed()  # idempotent: still one device per login
+
+    assert DEMO_TOTP_SECRET in output
+    devices = TOTPDevice.objects.select_related("user")
+    assert sorted(device.user.email for device in devices) == sorted(DEMO_USERS)
+    # The printed secret is the key the device checks codes against.
+    device = devices.get(user__email="kommun@example.se")
+    assert b32decode(DEMO_TOTP_SECRET + "=" * (-len(DEMO_TOTP_SECRET) % 8)) == (
+        device.bin_key
+    )
+    client = Client()
+    first = client.post(
+        "/logga-in/",
+        {"username": "kommun@example.se", "password": DEMO_PASSWORD},
+        REMOTE_ADDR="10.8.8.8",
+    )
+    second = client.post(first.url, {"code": totp_code(device)})
+    assert second.status_code == 302
+    assert client.get("/samordning/").status_code == 200

@@ -173,3 +173,26 @@ def test_english_words_are_found_where_they_are():
 
     assert english_words(html) == ["option", "select"]
     assert english_words("<p>Välj ett alternativ</p>") == []
+
+
+def test_second_step_pages_have_no_english_in_swedish(world, password_only_login):
+    from tests.factories import TOTPDeviceFactory
+
+    newcomer = world["users"]["rep_a"]
+    enrolled = world["users"]["rep_b"]
+    TOTPDeviceFactory(user=enrolled)
+    found = {}
+    with translation.override("sv"):
+        client = password_only_login(Client(), newcomer)
+        for method, data in [("get", None), ("post", {"action": "totp", "code": "x"})]:
+            response = getattr(client, method)("/konto/tvastegs/", data)
+            assert response.status_code in (200, 400)
+            if words := english_words(response.content.decode()):
+                found[f"{method} enrol"] = words
+        client = password_only_login(Client(), enrolled)
+        for method, data in [("get", None), ("post", {"code": "000"})]:
+            response = getattr(client, method)("/logga-in/tvastegs/", data)
+            assert response.status_code in (200, 400)
+            if words := english_words(response.content.decode()):
+                found[f"{method} second step"] = words
+    assert found == {}

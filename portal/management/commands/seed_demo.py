@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from portal.demo import DEMO_PASSWORD, load_demo
+from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
 
 class Command(BaseCommand):
@@ -23,7 +23,11 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             self.stdout.write("DEBUG är av: inga demoinloggningar skapades.")
             return
-        self.stdout.write(f"Demoinloggningar (lösenord: {DEMO_PASSWORD}):")
+        self.stdout.write(
+            f"Demoinloggningar (lösenord: {DEMO_PASSWORD}; andra steget: "
+            f"autentiseringsapp med nyckeln {DEMO_TOTP_SECRET}, "
+            f"eller `oathtool --totp -b {DEMO_TOTP_SECRET}`):"
+        )
         rows = [("Roll", "E-post", "Får"), *result["logins"]]
         role_width = max(len(role) for role, _, _ in rows)
         email_width = max(len(email) for _, email, _ in rows)
