@@ -10,13 +10,11 @@ skipping someone (at-least-once, bounded to one message per crash).
 """
 
 import datetime
-import hashlib
 import logging
 import smtplib
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -26,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import ratelimit
 from programme.models import Delivery, NewsletterIssue, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -35,31 +34,17 @@ CONFIRM_MAX_AGE = datetime.timedelta(days=3)
 BATCH_SIZE = 50
 MAX_ATTEMPTS = 5
 STALE_CLAIM = datetime.timedelta(minutes=15)
-RATE_WINDOW = 60 * 60
 RATE_PER_EMAIL = 3
-RATE_PER_ADDRESS = 20
-
-
-class RateLimited(Exception):
-    """Too many subscription requests from this address or for this email."""
-
-
-def _bump(key, limit):
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > limit
+RATE_PER_CLIENT = 20
 
 
 def check_rate(email, client_address):
-    digest = hashlib.sha256(email.lower().encode()).hexdigest()
-    over_email = _bump(f"newsletter:email:{digest}", RATE_PER_EMAIL)
-    over_address = _bump(f"newsletter:ip:{client_address}", RATE_PER_ADDRESS)
-    if over_email or over_address:
-        raise RateLimited
+    """At most 3 requests an hour for one email, 20 from one client."""
+    ratelimit.hit(
+        "newsletter",
+        ratelimit.Counter("email", email.strip().lower(), RATE_PER_EMAIL),
+        ratelimit.Counter("client", client_address, RATE_PER_CLIENT),
+    )
 
 
 def _absolute(path):

@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from tests import factories
 from tests.municipalities.conftest import private_media, world  # noqa: F401
@@ -17,6 +18,12 @@ def pytest_configure(config):
     # (~60 ms, a sixth of the suite). In autorefresh mode it looks a file
     # up when asked instead; the responses and headers are the same.
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counts live in the cache: each test starts from none."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
