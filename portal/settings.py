@@ -134,12 +134,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Login throttling: 5 failures for the same user from the same address lock
 # that pair (only that pair) for 15 minutes. Keying on both together means
-# nobody can lock someone else's account from elsewhere.
+# nobody can lock someone else's account from elsewhere. On top of that,
+# 20 failures from one address, whatever the accounts, lock that address
+# (portal.lockout.LockoutHandler): one password tried against many accounts.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_CLIENT_FAILURE_LIMIT = env.int("LOGIN_CLIENT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15)
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "portal.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email address as "username" (Django's field name).
 AXES_USERNAME_FORM_FIELD = "username"
@@ -161,6 +165,10 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+# Requests per hour (portal.ratelimit, counted in the shared cache): reset
+# mail for one email address and from one client address.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 # The dashboard warns when a municipality's status is older than this.
 STATUS_STALE_DAYS = env.int("STATUS_STALE_DAYS", default=90)
