@@ -166,10 +166,13 @@ SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_ABSOLUTE_SECONDS = 8 * 60 * 60
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Requests per hour (portal.ratelimit, counted in the shared cache): reset
-# mail for one email address and from one client address.
+# mail for one email address and from one client address; posts on an
+# invitation's page from one client and for one invitation.
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+INVITATION_LIMIT_PER_CLIENT = env.int("INVITATION_LIMIT_PER_CLIENT", default=20)
+INVITATION_LIMIT_PER_INVITATION = env.int("INVITATION_LIMIT_PER_INVITATION", default=10)
 # The dashboard warns when a municipality's status is older than this.
 STATUS_STALE_DAYS = env.int("STATUS_STALE_DAYS", default=90)
 PASSWORD_HASHERS = [
