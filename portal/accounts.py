@@ -9,10 +9,15 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import views
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from portal.audit import client_address
+from portal.password_reset import password_reset_request
+from portal.ratelimit import RateLimited
 
 
 def with_submit(form, label):
@@ -71,13 +76,27 @@ class PasswordChangeView(views.PasswordChangeView):
 
 
 class PasswordResetView(views.PasswordResetView):
+    """The same answer for every address, known or not: see
+    `portal.password_reset`, which counts the request and queues the mail."""
+
     template_name = "registration/password_reset_form.html"
-    email_template_name = "registration/password_reset_email.txt"
-    subject_template_name = "registration/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
     def get_form(self, form_class=None):
         return with_submit(super().get_form(form_class), _("Skicka länk"))
+
+    def form_valid(self, form):
+        try:
+            password_reset_request(
+                email=form.cleaned_data["email"],
+                client=client_address(self.request) or "unknown",
+            )
+        except RateLimited:
+            form.add_error(
+                None, _("För många försök just nu. Vänta en stund och försök igen.")
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class PasswordResetConfirmView(views.PasswordResetConfirmView):

@@ -143,12 +143,16 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Login throttling: 5 failures for the same user from the same address lock
 # that pair (only that pair) for 15 minutes. Keying on both together means
-# nobody can lock someone else's account from elsewhere.
+# nobody can lock someone else's account from elsewhere. On top of that,
+# 20 failures from one address, whatever the accounts, lock that address
+# (portal.lockout.LockoutHandler): one password tried against many accounts.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_CLIENT_FAILURE_LIMIT = env.int("LOGIN_CLIENT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = datetime.timedelta(
     minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15)
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "portal.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 # The login form posts the email address as "username" (Django's field name).
 AXES_USERNAME_FORM_FIELD = "username"
@@ -194,7 +198,14 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env.list(
 )
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 MFA_RECOVERY_CODE_COUNT = 10
+# Requests per hour (portal.ratelimit, counted in the shared cache): reset
+# mail for one email address and from one client address; posts on an
+# invitation's page from one client and for one invitation.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+INVITATION_LIMIT_PER_CLIENT = env.int("INVITATION_LIMIT_PER_CLIENT", default=20)
+INVITATION_LIMIT_PER_INVITATION = env.int("INVITATION_LIMIT_PER_INVITATION", default=10)
 # The dashboard warns when a municipality's status is older than this.
 STATUS_STALE_DAYS = env.int("STATUS_STALE_DAYS", default=90)
 PASSWORD_HASHERS = [

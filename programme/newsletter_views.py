@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
+from portal import ratelimit
 from portal.audit import client_address
 from portal.breadcrumbs import breadcrumbs
 from portal.privacy import PrivacyGuardMixin
@@ -67,7 +68,7 @@ def subscribe(request):
                     consent_text=str(CONSENT_TEXT),
                     client_address=client_address(request) or "unknown",
                 )
-            except newsletter.RateLimited:
+            except ratelimit.RateLimited:
                 form.add_error(
                     None,
                     _("För många försök just nu. Vänta en stund och försök igen."),

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
+from django.core.cache import cache
 
 from tests import factories
 from tests.municipalities.conftest import private_media, world  # noqa: F401
@@ -50,6 +51,12 @@ def password_only_login():
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counts live in the cache: each test starts from none."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

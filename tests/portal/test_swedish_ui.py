@@ -85,7 +85,7 @@ PUBLIC_PAGES = [
     "/kontakt/",
     "/personuppgifter/",
     "/logga-in/",
-    "/logga-in/aterstall/",
+    "/konto/aterstall/",
     "/finns-inte/",
 ]
 
@@ -103,7 +103,7 @@ def test_public_pages_and_forms_have_no_english_in_swedish():
                 found[url] = words
         for url, data in [
             ("/logga-in/", {"username": "", "password": ""}),
-            ("/logga-in/aterstall/", {"email": "inte-en-adress"}),
+            ("/konto/aterstall/", {"email": "inte-en-adress"}),
         ]:
             response = client.post(url, data)
             if words := english_words(response.content.decode()):

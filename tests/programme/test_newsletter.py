@@ -1,13 +1,14 @@
 """Newsletter: double opt-in, same answers, rate limits, one-click
 unsubscribe, and background sending that mails nobody twice."""
 
+import base64
 import datetime
 import re
 import smtplib
 
 import pytest
 import time_machine
-from django.core import mail
+from django.core import mail, signing
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, TestCase
@@ -74,6 +75,78 @@ def test_expired_and_forged_confirmation_links_are_refused(mailoutbox):
 
     assert expired.status_code == 404
     assert forged.status_code == 404
+    assert Subscriber.objects.get().confirmed_at is None
+
+
+@pytest.mark.django_db
+def test_confirmation_link_holds_only_the_id_and_its_purpose(mailoutbox):
+    subscribe(Client(), "ny@example.se")
+    subscriber = Subscriber.objects.get()
+    link = confirm_link(mailoutbox[0])
+    signed = link.rstrip("/").rsplit("/", 1)[1]
+    readable = base64.urlsafe_b64decode(signed.split(":")[0] + "==")
+
+    confirmed = Client().get(path_of(link))
+
+    assert subscriber.token not in link
+    assert subscriber.token.encode() not in readable
+    assert signing.loads(signed, salt=newsletter.CONFIRM_SALT) == {
+        "id": subscriber.pk,
+        "purpose": "confirm",
+    }
+    assert confirmed.status_code == 200
+    assert subscriber.token not in confirmed.text
+    # The manage token reaches the subscriber by mail, not through this page.
+    assert "/nyhetsbrev/mina-uppgifter/" not in confirmed.text
+
+
+@pytest.mark.django_db
+def test_confirmation_and_manage_tokens_do_not_stand_in_for_each_other(mailoutbox):
+    subscribe(Client(), "ny@example.se")
+    subscriber = Subscriber.objects.get()
+    signed = path_of(confirm_link(mailoutbox[0])).rstrip("/").rsplit("/", 1)[1]
+    client = Client()
+
+    as_manage = client.get(f"/nyhetsbrev/mina-uppgifter/{signed}/")
+    as_unsubscribe = client.get(f"/nyhetsbrev/avsluta/{signed}/")
+    client.post(f"/nyhetsbrev/avsluta/{signed}/")
+    as_confirm = client.get(f"/nyhetsbrev/bekrafta/{subscriber.token}/")
+
+    assert (as_manage.status_code, as_unsubscribe.status_code) == (404, 404)
+    assert as_confirm.status_code == 404
+    subscriber.refresh_from_db()  # still there, still unconfirmed
+    assert subscriber.confirmed_at is None
+
+
+@pytest.mark.django_db
+def test_old_and_other_purpose_confirmation_links_are_refused():
+    subscriber = factories_subscriber("ny@example.se", confirmed_at=None)
+    old_format = signing.dumps(subscriber.token, salt="programme.newsletter.confirm")
+    other_purpose = signing.dumps(
+        {"id": subscriber.pk, "purpose": "manage"}, salt=newsletter.CONFIRM_SALT
+    )
+    other_salt = signing.dumps(
+        {"id": subscriber.pk, "purpose": "confirm"}, salt="portal.invitation"
+    )
+
+    answers = [
+        Client().get(f"/nyhetsbrev/bekrafta/{signed}/").status_code
+        for signed in (old_format, other_purpose, other_salt)
+    ]
+
+    assert answers == [404, 404, 404]
+    subscriber.refresh_from_db()
+    assert subscriber.confirmed_at is None
+
+
+@pytest.mark.django_db
+def test_confirmation_link_of_an_erased_subscription_is_refused(mailoutbox):
+    subscribe(Client(), "ny@example.se")
+    link = path_of(confirm_link(mailoutbox[0]))
+    newsletter.erase(Subscriber.objects.get())
+    subscribe(Client(), "ny@example.se", ip="10.0.0.2")
+
+    assert Client().get(link).status_code == 404
     assert Subscriber.objects.get().confirmed_at is None
 
 
