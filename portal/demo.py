@@ -18,7 +18,7 @@ from programme import demo as programme_demo
 DEMO_PASSWORD = "demo-losenord-2022"  # noqa: S105 - printed demo login, DEBUG only
 # The demo logins' authenticator-app key (DEBUG only, like the logins): put
 # DEMO_TOTP_SECRET in an app, or run `oathtool --totp -b <secret>`.
-DEMO_TOTP_KEY = "464f55204e6f7264766173742064656d6f2032303232"  # noqa: S105
+DEMO_TOTP_KEY = "464f55204e6f7264766173742064656d6f2032303232"
 DEMO_TOTP_SECRET = b32encode(bytes.fromhex(DEMO_TOTP_KEY)).decode().rstrip("=")
 
 

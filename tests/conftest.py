@@ -3,10 +3,10 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
-from django.core.cache import cache
 
 from tests import factories
 from tests.municipalities.conftest import private_media, world  # noqa: F401
