@@ -7,6 +7,7 @@ to a working group (`municipalities.coordination.invitations`).
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import views
 from django.contrib.auth.forms import AuthenticationForm
 from django.urls import path, reverse, reverse_lazy
@@ -37,24 +38,40 @@ class EmailAuthenticationForm(AuthenticationForm):
         with_submit(self, _("Logga in"))
 
 
+def sso_provider_name():
+    """The name on the single sign-on button, or None while SSO is off
+    (`portal.sso`)."""
+    if not settings.SSO_ENABLED:
+        return None
+    return settings.OIDC_PROVIDER_NAME or _("kommunens inloggning")
+
+
+def landing_url(user):
+    """Each role lands where it works: participants in the coordination
+    area, the news editor in the admin, anyone else on the home page."""
+    from municipalities.coordination import policies
+
+    if policies.can_enter_area(user):
+        return reverse("samordning:dashboard")
+    if user.is_staff:
+        return reverse("admin:index")
+    return reverse("home")
+
+
 class LoginView(views.LoginView):
     form_class = EmailAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        """Each role lands where it works: participants in the coordination
-        area, the news editor in the admin, anyone else on the home page."""
-        from municipalities.coordination import policies
-
         if self.next_page:
             return super().get_default_redirect_url()
-        user = self.request.user
-        if policies.can_enter_area(user):
-            return reverse("samordning:dashboard")
-        if user.is_staff:
-            return reverse("admin:index")
-        return reverse("home")
+        return landing_url(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_provider_name"] = sso_provider_name()
+        return context
 
 
 class PasswordChangeView(views.PasswordChangeView):

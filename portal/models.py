@@ -119,6 +119,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("Borttagning")
         DENIED = "denied", _("Nekad åtkomst")
         PII_REFUSED = "pii_refused", _("Stoppad personuppgift")
+        SIGN_IN = "sign_in", _("Inloggning")
 
     at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
