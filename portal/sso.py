@@ -329,8 +329,10 @@ def sso_callback(request):
     except SSORefused as refusal:
         return refuse(request, refusal.reason, user=refusal.user)
     except PROVIDER_ERRORS as error:
+        # Client error: the answer (often a forged code) did not verify;
+        # an unreachable provider shows up at the start, as a 502.
         logger.warning("SSO: provider answer refused: %s", error)
-        return refuse(request, "provider_error", status=PROVIDER_FAILED)
+        return refuse(request, "provider_error", status=BAD_ANSWER)
     if user is None:
         return refuse(request, "refused")
     next_url = request.session.pop("oidc_login_next", None)
