@@ -343,27 +343,37 @@ def test_sso_refuses_tampered_and_replayed_answers(sso, portal):
     ]
 
 
-def test_sso_checks_issuer_of_id_token(sso, portal, provider):
-    """Endpoints set one by one, and an issuer the provider's tokens do not
-    name: the signed ID token is refused."""
+def test_sso_checks_id_token_issuer_algorithm_and_keys(sso, portal, provider):
+    """Endpoints set one by one; a real, signed ID token is still refused
+    when it names another issuer, uses another algorithm than the one
+    configured, or the key list is not the provider's."""
     sso.OIDC_OP_DISCOVERY_URL = ""
-    sso.OIDC_OP_ISSUER = "http://127.0.0.1:1/andra"
+    sso.OIDC_OP_ISSUER = provider.issuer
     sso.OIDC_OP_AUTHORIZATION_ENDPOINT = provider.issuer + "/authorize/"
     sso.OIDC_OP_TOKEN_ENDPOINT = provider.issuer + "/token/"
     sso.OIDC_OP_USER_ENDPOINT = provider.issuer + "/userinfo/"
     sso.OIDC_OP_JWKS_ENDPOINT = provider.issuer + "/.well-known/jwks.json"
     member("anna@kommun.example")
+    wrong = {
+        "OIDC_OP_ISSUER": "http://127.0.0.1:1/andra",
+        "OIDC_RP_SIGN_ALGO": "ES256",
+        "OIDC_OP_JWKS_ENDPOINT": provider.issuer + "/.well-known/openid-configuration",
+    }
 
-    browser, response = sign_in(portal, "anna")
+    for name, value in wrong.items():
+        right = getattr(sso, name)
+        setattr(sso, name, value)
+        browser, response = sign_in(portal, "anna")
+        setattr(sso, name, right)
+        assert response.status_code == 400, name
+        assert REFUSAL in response.text, name
+        assert signed_in_user_id(browser) is None, name
 
-    assert_refused(response, status=400)
-    assert signed_in_user_id(browser) is None
-
-    sso.OIDC_OP_ISSUER = provider.issuer
     browser, response = sign_in(portal, "anna")
 
     assert response.status_code == 302
     assert signed_in_user_id(browser) is not None
+    assert refusals() == [("provider_error", "")] * 3
 
 
 def test_sso_refuses_provider_error_answer(sso, client, db):
