@@ -7,6 +7,7 @@ to a working group (`municipalities.coordination.invitations`).
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import views
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponseRedirect
@@ -43,16 +44,12 @@ class EmailAuthenticationForm(AuthenticationForm):
         with_submit(self, _("Logga in"))
 
 
-class LoginView(views.LoginView):
-    form_class = EmailAuthenticationForm
-    template_name = "registration/login.html"
-    redirect_authenticated_user = True
-
-    def get_success_url(self):
-        """The password is the first step only: on to the second, then to
-        `next` or the role's own page (`landing_url`)."""
-        target = self.get_redirect_url() or landing_url(self.request.user)
-        return f"{reverse('second-step')}?{urlencode({'next': target})}"
+def sso_provider_name():
+    """The name on the single sign-on button, or None while SSO is off
+    (`portal.sso`)."""
+    if not settings.SSO_ENABLED:
+        return None
+    return settings.OIDC_PROVIDER_NAME or _("kommunens inloggning")
 
 
 def landing_url(user):
@@ -65,6 +62,23 @@ def landing_url(user):
     if user.is_staff:
         return reverse("admin:index")
     return reverse("home")
+
+
+class LoginView(views.LoginView):
+    form_class = EmailAuthenticationForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def get_success_url(self):
+        """The password is the first step only: on to the second, then to
+        `next` or the role's own page (`landing_url`)."""
+        target = self.get_redirect_url() or landing_url(self.request.user)
+        return f"{reverse('second-step')}?{urlencode({'next': target})}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_provider_name"] = sso_provider_name()
+        return context
 
 
 class PasswordChangeView(views.PasswordChangeView):

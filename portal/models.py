@@ -122,7 +122,7 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("Borttagning")
         DENIED = "denied", _("Nekad åtkomst")
         PII_REFUSED = "pii_refused", _("Stoppad personuppgift")
-        SIGN_IN = "sign_in", _("Inloggning med två steg")
+        SIGN_IN = "sign_in", _("Inloggning")
         MFA_RECOVERY = "mfa_recovery", _("Inloggning med reservkod")
         MFA_ENROLLED = "mfa_enrolled", _("Ny tvåstegsverifiering")
         MFA_RESET = "mfa_reset", _("Återställd tvåstegsverifiering")

@@ -141,6 +141,66 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# --- Single sign-on (OpenID Connect, portal/sso.py) ------------------------
+# Off unless a client id is set: then the backend is not installed, the login
+# page has no button and the SSO URLs answer 404. SSO never creates an
+# account; it signs in an invited account whose verified email matches.
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+SSO_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+# Shown as "Logga in med <name>"; "kommunens inloggning" when empty.
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="")
+# Either the discovery document or every endpoint and the issuer; a set
+# endpoint wins over the discovered one.
+OIDC_OP_DISCOVERY_URL = env.str("OIDC_OP_DISCOVERY_URL", default="")
+OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email")
+# Only for a provider that never sends email_verified but verifies every
+# address it asserts (Microsoft Entra ID, for one): then the claim is not
+# required.
+OIDC_EMAIL_ALWAYS_VERIFIED = env.bool("OIDC_EMAIL_ALWAYS_VERIFIED", default=False)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_ASYMMETRIC_ALGORITHMS = {
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512",
+}  # fmt: skip
+if SSO_ENABLED:
+    _explicit = [
+        OIDC_OP_ISSUER,
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    ]
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured("OIDC_RP_CLIENT_SECRET must be set for SSO.")
+    if OIDC_OP_DISCOVERY_URL:
+        if not OIDC_OP_DISCOVERY_URL.endswith("/.well-known/openid-configuration"):
+            raise ImproperlyConfigured(
+                "OIDC_OP_DISCOVERY_URL must end with /.well-known/openid-configuration."
+            )
+    elif not all(_explicit):
+        raise ImproperlyConfigured(
+            "SSO needs OIDC_OP_DISCOVERY_URL, or OIDC_OP_ISSUER, "
+            "OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, "
+            "OIDC_OP_USER_ENDPOINT and OIDC_OP_JWKS_ENDPOINT."
+        )
+    if OIDC_RP_SIGN_ALGO not in OIDC_ASYMMETRIC_ALGORITHMS:
+        raise ImproperlyConfigured(
+            "OIDC_RP_SIGN_ALGO must be one of "
+            + ", ".join(sorted(OIDC_ASYMMETRIC_ALGORITHMS))
+        )
+    if not {"openid", "email"} <= set(OIDC_RP_SCOPES.split()):
+        raise ImproperlyConfigured("OIDC_RP_SCOPES must include openid and email.")
+    AUTHENTICATION_BACKENDS.append("portal.sso.OIDCBackend")
 # Login throttling: 5 failures for the same user from the same address lock
 # that pair (only that pair) for 15 minutes. Keying on both together means
 # nobody can lock someone else's account from elsewhere. On top of that,

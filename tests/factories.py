@@ -7,6 +7,7 @@ import time
 import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.http import urlencode
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -370,7 +371,7 @@ def sign_in(client, user, *, password=TEST_PASSWORD, ip="10.9.9.9", next_url="")
     new authenticator app (a new one, so that no code is ever reused)."""
     device = TOTPDeviceFactory(user=user)
     data = {"username": user.email, "password": password}
-    login = "/logga-in/" + (f"?next={next_url}" if next_url else "")
+    login = "/logga-in/" + (f"?{urlencode({'next': next_url})}" if next_url else "")
     first = client.post(login, data, REMOTE_ADDR=ip)
     assert first.status_code == 302, first.status_code
     return client.post(first.url, {"code": totp_code(device)}, REMOTE_ADDR=ip)

@@ -35,7 +35,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0004_second_factor"),
+        ("portal", "0005_second_factor"),
         ("municipalities", "0010_invitation_from_portal"),
     ]
 
