@@ -78,3 +78,33 @@ def test_permissions_policy_denies_unused_features_on_every_page_type(client, ur
     for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
         assert policy[feature] == "()", feature
     assert "publickey-credentials-get" not in policy
+
+
+@pytest.mark.django_db
+def test_unknown_host_gets_the_swedish_400_page():
+    from django.test import Client
+
+    response = Client().get("/", HTTP_HOST="elak.example")
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert '<html lang="sv">' in body
+    assert "Förfrågan kunde inte behandlas" in body
+    assert "Bad Request" not in body
+    assert "style=" not in body
+
+
+@pytest.mark.django_db
+def test_forbidden_page_is_swedish_in_the_site_layout(world):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world["users"]["editor"])
+
+    response = client.get("/samordning/")
+
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="sv">' in body
+    assert "403 Forbidden" not in body
+    assert "style=" not in body
