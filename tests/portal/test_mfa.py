@@ -312,6 +312,10 @@ def test_programme_lead_resets_a_lost_device_and_it_is_audited(
     user = world["users"]["rep_a"]
     TOTPDeviceFactory(user=user)
     mfa.recovery_codes_create(user)
+    # Whoever holds the lost phone may be signed in already.
+    holder = Client()
+    factories.sign_in(holder, user)
+    assert holder.get("/samordning/").status_code == 200
     lead.is_staff = True
     lead.save()
     client = Client()
@@ -331,6 +335,8 @@ def test_programme_lead_resets_a_lost_device_and_it_is_audited(
     assert not StaticDevice.objects.filter(user=user).exists()
     event = AuditEvent.objects.get(action=AuditEvent.Action.MFA_RESET)
     assert (event.actor, event.object_id) == (lead, str(user.pk))
+    # The session verified by a removed device is verified no more.
+    assert holder.get("/samordning/").url.startswith("/konto/tvastegs/")
     # The next sign-in enrols again.
     again = Client()
     password_step(again, user)
