@@ -216,6 +216,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+
+def _positive(name, default, cast=env.int):
+    value = cast(name, default=default)
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be a positive number.")
+    return value
+
+
+# Images (portal.uploads): refused by their declared size before any pixel is
+# decoded. 25 million pixels fit a 24-megapixel camera photo; decoded as RGBA
+# that is 100 MB, and one image is decoded at a time per worker process.
+IMAGE_MAX_PIXELS = _positive("IMAGE_MAX_PIXELS", 25_000_000)
+IMAGE_MAX_SIDE = _positive("IMAGE_MAX_SIDE", 10_000)
+
 # --- Email ----------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _email_options = {
