@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from pypdf import PdfReader
 
 from portal.pdf import LocalFilesFetcher, PdfRefused, RefusedURL, file_roots, render_pdf
@@ -84,7 +85,10 @@ def test_render_pdf_refuses_too_long_input_before_rendering(settings):
 
     assert refused.value.reason == PdfRefused.TOO_LONG
     assert refused.value.status == 422
-    assert str(refused.value.message) == "Innehållet är för omfattande för en PDF-fil."
+    with translation.override("sv"):
+        assert str(refused.value.message) == (
+            "Innehållet är för omfattande för en PDF-fil."
+        )
 
 
 def test_render_pdf_kills_a_render_that_takes_too_long(settings):

@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 from PIL import ExifTags, Image, PngImagePlugin
 from weasyprint import HTML
 
@@ -433,9 +434,11 @@ def test_image_pixel_limit_follows_the_setting_in_pillow_too(settings):
 
     assert Image.MAX_IMAGE_PIXELS == 100
     assert reencode_image(SimpleUploadedFile("a.png", png_bytes(10, 10))).size
-    with pytest.raises(ValidationError) as refused:
-        reencode_image(SimpleUploadedFile("b.png", png_bytes(11, 10)))
-    assert refused.value.messages == [
+    with translation.override("sv"):
+        with pytest.raises(ValidationError) as refused:
+            reencode_image(SimpleUploadedFile("b.png", png_bytes(11, 10)))
+        messages = refused.value.messages
+    assert messages == [
         "Bilden har för många bildpunkter. Den får ha högst 100 bildpunkter "
         "totalt och högst 10\xa0000 på den längsta sidan. Gör bilden mindre "
         "och ladda upp den igen."
