@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.core.signals import setting_changed
 from django.utils.translation import gettext_lazy as _
+
+
+def _pixel_limit_changed(*, setting, **kwargs):
+    if setting == "IMAGE_MAX_PIXELS":
+        from portal.uploads import configure_pillow
+
+        configure_pillow()
 
 
 class PortalConfig(AppConfig):
@@ -10,5 +18,8 @@ class PortalConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from portal.middleware import remember_login_time
+        from portal.uploads import configure_pillow
 
         user_logged_in.connect(remember_login_time, dispatch_uid="portal-login-at")
+        configure_pillow()
+        setting_changed.connect(_pixel_limit_changed, dispatch_uid="portal-pixel-limit")

@@ -1,83 +1,142 @@
-"""PDF rendering with WeasyPrint that can only read our own files.
+"""PDF rendering, bounded in input, time, memory and output.
 
-WeasyPrint would otherwise follow any URL in the document: file:// paths,
-other hosts, cloud metadata addresses. The fetcher here serves only files
-under STATIC_URL and MEDIA_URL of our own site, from disk, and refuses
-everything else, so neither editors' text nor a template mistake can make the
-server read a local file or call out to the network.
+Every PDF the portal makes goes through `render_pdf`. WeasyPrint's time grows
+with the text (a 4 MB entry took 53 s) and cannot be interrupted inside a
+thread, so it runs in a child process (`portal.pdf_render`) that is killed
+when it has not answered within PDF_TIMEOUT_SECONDS, may use at most
+PDF_MAX_MEMORY_BYTES of address space, and may hand back at most
+PDF_MAX_OUTPUT_BYTES. Documents longer than PDF_MAX_INPUT_CHARS characters
+are refused before a process is started. Every refusal is a `PdfRefused`
+with a Swedish message; views answer it with a page, never a 500.
+
+The children are forked by multiprocessing's fork server, a single-threaded
+process started on first use that has imported WeasyPrint once: forking the
+threaded gunicorn worker itself could deadlock, and a fresh interpreter per
+PDF would spend half a second importing WeasyPrint. `signal.alarm` is no
+alternative: it works only in the main thread, and gunicorn's gthread workers
+serve requests in other threads.
 """
 
 import logging
-import mimetypes
+import multiprocessing
+import time
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
+from django.apps import apps
 from django.conf import settings
-from django.contrib.staticfiles import finders
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from django.utils.translation import gettext_lazy as _
 
-logger = logging.getLogger(__name__)
+from portal import pdf_render
+from portal.pdf_render import FileRoots, Limits, LocalFilesFetcher, RefusedURL
 
+__all__ = ["LocalFilesFetcher", "PdfRefused", "RefusedURL", "file_roots"]
 
-class RefusedURL(ValueError):
-    """The document asked for something outside our static and media files."""
-
-
-def _inside(root: Path, relative: str) -> Path | None:
-    root = root.resolve()
-    candidate = (root / relative).resolve()
-    if candidate.is_relative_to(root) and candidate.is_file():
-        return candidate
-    return None
+_context = multiprocessing.get_context("forkserver")
+_context.set_forkserver_preload(["portal.pdf_render"])
 
 
-class LocalFilesFetcher(URLFetcher):
-    """Serve our own static and media files; refuse every other URL."""
+class PdfRefused(Exception):
+    """The PDF was not made; `message` tells the reader why, in Swedish."""
 
-    def __init__(self):
-        super().__init__(timeout=5, allowed_protocols=(), allow_redirects=False)
-        site = urlsplit(settings.SITE_URL)
-        self.origin = (site.scheme, site.netloc)
+    TOO_LONG = "too_long"
+    TOO_SLOW = "too_slow"
+    TOO_LARGE = "too_large"
+    FAILED = "failed"
 
-    def resolve(self, url: str) -> Path:
-        parts = urlsplit(url)
-        if (parts.scheme, parts.netloc) != self.origin:
-            raise RefusedURL(f"Refused URL outside the site: {url[:200]}")
-        path = unquote(parts.path)
-        if path.startswith(settings.STATIC_URL):
-            relative = path.removeprefix(settings.STATIC_URL)
-            found = _inside(Path(settings.STATIC_ROOT), relative)
-            if found is None and ".." not in relative.split("/"):
-                # Not collected yet (development): look in the app folders.
-                located = finders.find(relative)
-                found = Path(located) if located else None
-        elif path.startswith(settings.MEDIA_URL):
-            found = _inside(
-                Path(settings.MEDIA_ROOT), path.removeprefix(settings.MEDIA_URL)
-            )
-        else:
-            raise RefusedURL(f"Refused URL outside static and media: {url[:200]}")
-        if found is None:
-            raise RefusedURL(f"No such file: {url[:200]}")
-        return found
+    MESSAGES = {
+        TOO_LONG: _("Innehållet är för omfattande för en PDF-fil."),
+        TOO_SLOW: _("Det tog för lång tid att skapa PDF-filen och den avbröts."),
+        TOO_LARGE: _("PDF-filen skulle bli för stor."),
+        FAILED: _("Det gick inte att skapa PDF-filen."),
+    }
 
-    def fetch(self, url, headers=None):
-        try:
-            path = self.resolve(url)
-        except RefusedURL:
-            logger.warning("PDF fetcher refused a URL")
-            raise
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, path.read_bytes(), headers={"Content-Type": content_type}
-        )
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+        self.message = self.MESSAGES[reason]
+        # Too much content is the request's fault (422); a renderer that ran
+        # out of time or failed may do better later (503).
+        self.status = 503 if reason in (self.TOO_SLOW, self.FAILED) else 422
+
+
+def file_roots() -> FileRoots:
+    """The folders the document may read: collected static files first, then
+    the folders `collectstatic` collects from (development), then media."""
+    static_dirs = [Path(settings.STATIC_ROOT)]
+    # STATICFILES_DIRS entries with a prefix, (prefix, path), are not used.
+    static_dirs += [
+        Path(folder)
+        for folder in settings.STATICFILES_DIRS
+        if isinstance(folder, str | Path)
+    ]
+    static_dirs += [
+        Path(app.path) / "static"
+        for app in apps.get_app_configs()
+        if (Path(app.path) / "static").is_dir()
+    ]
+    return FileRoots(
+        site_url=settings.SITE_URL,
+        static_url=settings.STATIC_URL,
+        static_dirs=tuple(static_dirs),
+        media_url=settings.MEDIA_URL,
+        media_root=Path(settings.MEDIA_ROOT),
+    )
+
+
+def _wait(receiver, deadline):
+    if not receiver.poll(max(0.0, deadline - time.monotonic())):
+        raise PdfRefused(PdfRefused.TOO_SLOW)
 
 
 def render_pdf(html: str) -> bytes:
-    """Render an HTML document (from our templates) to PDF bytes."""
-    return HTML(
-        string=html,
-        base_url=settings.SITE_URL + "/",
-        url_fetcher=LocalFilesFetcher(),
-    ).write_pdf()
+    """Render an HTML document (from our templates) to PDF bytes, or raise
+    PdfRefused."""
+    if len(html) > settings.PDF_MAX_INPUT_CHARS:
+        raise PdfRefused(PdfRefused.TOO_LONG)
+    limits = Limits(
+        max_output_bytes=settings.PDF_MAX_OUTPUT_BYTES,
+        max_memory_bytes=settings.PDF_MAX_MEMORY_BYTES,
+        max_image_pixels=settings.IMAGE_MAX_PIXELS,
+    )
+    deadline = time.monotonic() + settings.PDF_TIMEOUT_SECONDS
+    receiver, sender = _context.Pipe(duplex=False)
+    process = _context.Process(
+        target=pdf_render.render_in_child,
+        args=(sender, html, file_roots(), limits),
+        daemon=True,
+    )
+    started = False
+    try:
+        try:
+            process.start()
+        except OSError as exc:  # no process to be had (too many, no memory)
+            raise PdfRefused(PdfRefused.FAILED) from exc
+        started = True
+        # Only the child writes; without this close, a dead child's pipe
+        # would never report end of file.
+        sender.close()
+        try:
+            _wait(receiver, deadline)
+            for name, level, message in receiver.recv():
+                logging.getLogger(name).log(level, message)
+            _wait(receiver, deadline)
+            answer = receiver.recv_bytes(maxlength=limits.max_output_bytes)
+        except EOFError as exc:  # the child died without answering
+            raise PdfRefused(PdfRefused.FAILED) from exc
+        except OSError as exc:  # longer than maxlength
+            raise PdfRefused(PdfRefused.TOO_LARGE) from exc
+    finally:
+        sender.close()
+        receiver.close()
+        if started:
+            # Killed whether it is still working or has answered and is only
+            # exiting: either way nothing more is wanted from it.
+            if process.is_alive():
+                process.kill()
+            process.join()
+            process.close()
+    if answer.startswith(b"%PDF"):
+        return answer
+    if answer in (pdf_render.OUTPUT_TOO_LARGE, pdf_render.OUT_OF_MEMORY):
+        raise PdfRefused(PdfRefused.TOO_LARGE)
+    raise PdfRefused(PdfRefused.FAILED)

@@ -320,6 +320,30 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
+
+def _positive(name, default, cast=env.int):
+    value = cast(name, default=default)
+    if value <= 0:
+        raise ImproperlyConfigured(f"{name} must be a positive number.")
+    return value
+
+
+# Images (portal.uploads): refused by their declared size before any pixel is
+# decoded. 25 million pixels fit a 24-megapixel camera photo; decoded as RGBA
+# that is 100 MB, and one image is decoded at a time per worker process.
+IMAGE_MAX_PIXELS = _positive("IMAGE_MAX_PIXELS", 25_000_000)
+IMAGE_MAX_SIDE = _positive("IMAGE_MAX_SIDE", 10_000)
+
+# --- PDF rendering (portal.pdf) -------------------------------------------
+# WeasyPrint runs in a child process that is killed after PDF_TIMEOUT_SECONDS
+# (below gunicorn's --timeout 30) and may use at most PDF_MAX_MEMORY_MB.
+# Documents longer than PDF_MAX_INPUT_CHARS characters of HTML, or PDFs larger
+# than PDF_MAX_OUTPUT_MB, are refused with a Swedish page instead.
+PDF_TIMEOUT_SECONDS = _positive("PDF_TIMEOUT_SECONDS", 20.0, env.float)
+PDF_MAX_INPUT_CHARS = _positive("PDF_MAX_INPUT_CHARS", 1_000_000)
+PDF_MAX_OUTPUT_BYTES = _positive("PDF_MAX_OUTPUT_MB", 20) * 1024 * 1024
+PDF_MAX_MEMORY_BYTES = _positive("PDF_MAX_MEMORY_MB", 1024) * 1024 * 1024
+
 # --- Email ----------------------------------------------------------------
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _email_options = {

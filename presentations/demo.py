@@ -147,7 +147,7 @@ SPEAKERS = [
 
 def slides_pdf(title: str, slides: list[Slide]) -> bytes:
     """Render example slides to a PDF; every page says they are examples."""
-    from weasyprint import HTML
+    from portal.pdf import render_pdf
 
     pages = []
     for slide in slides:
@@ -168,7 +168,7 @@ h1 {{ color: #0b4f6c; font-size: 30pt; }}
 li {{ font-size: 20pt; margin: 0.4em 0; }}
 .example {{ position: absolute; bottom: 0; font-size: 12pt; color: #8a1c1c; }}
 </style></head><body>{"".join(pages)}</body></html>"""
-    return HTML(string=html).write_pdf()
+    return render_pdf(html)
 
 
 def seed_kick_off(*, mandate) -> tuple[Session, int]:

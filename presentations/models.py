@@ -128,6 +128,11 @@ class Speaker(models.Model):
             )
 
 
+# The slide preview's size in pixels: the width, and a cap on the height.
+PREVIEW_WIDTH = 640
+PREVIEW_MAX_HEIGHT = 1280
+
+
 class PresentationQuerySet(models.QuerySet):
     def published(self):
         """Visible to the public: the presentation and its session are published."""
@@ -255,8 +260,14 @@ class Presentation(models.Model):
         document = pypdfium2.PdfDocument(data)
         try:
             page = document[0]
-            width = page.get_width()
-            image = page.render(scale=640 / width).to_pil()
+            width, height = page.get_size()
+            # 640 pixels wide, but never taller than 1280: a page declared
+            # 1 pt wide and 14 400 pt tall would otherwise become a bitmap of
+            # 640 x 9 216 000 pixels (24 GB).
+            scale = min(
+                PREVIEW_WIDTH / max(width, 1), PREVIEW_MAX_HEIGHT / max(height, 1)
+            )
+            image = page.render(scale=scale).to_pil()
         finally:
             document.close()
         buffer = io.BytesIO()

@@ -11,11 +11,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from municipalities.models import FocusAreaStatus, Municipality
 from portal.breadcrumbs import Section
-from portal.pdf import render_pdf
+from portal.pdf import PdfRefused, render_pdf
 from presentations.models import Presentation
 from programme.models import FocusArea, Mandate, NewsArticle
 
@@ -162,7 +162,22 @@ def news_pdf(request, slug):
         {"article": article, "preview": not article.is_published()},
         request=request,
     )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    try:
+        pdf = render_pdf(html)
+    except PdfRefused as refused:
+        return render(
+            request,
+            "portal/pdf_refused.html",
+            {
+                "refused": refused,
+                "advice": gettext("Läs artikeln på webbplatsen i stället."),
+                "back_url": article.get_absolute_url(),
+                "back_label": article.title,
+                "breadcrumbs": NEWS.breadcrumbs(article.title),
+            },
+            status=refused.status,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{article.slug}.pdf"'
     return response
 

@@ -330,6 +330,69 @@ def test_report_renders_a_year_for_eight_municipalities(world, private_media):
     assert all(f"av {len(pages)}" in page for page in pages)
 
 
+REPORT_URL = "/samordning/rapport/?start=2023-12-01&end=2024-12-31"
+NARROW = "Välj en kortare period, ett fokusområde eller färre kommuner och försök igen."
+
+
+def test_report_of_a_very_long_period_is_refused_in_swedish_with_the_form_kept(
+    world, entries
+):
+    # The testers' case: a 4 MB entry made every report of its period take
+    # 53 s. With the default limits (a million characters) a period holding
+    # that much text is refused before WeasyPrint starts.
+    from municipalities.models import ProgressEntry
+
+    author = world["users"]["rep_a"]
+    ProgressEntry.objects.bulk_create(
+        ProgressEntry(
+            group=world["group"],
+            municipality=author.municipality,
+            focus_area=world["area"],
+            title=f"Lång rapport {n}",
+            period_start=datetime.date(2024, 1, 1),
+            period_end=datetime.date(2024, 1, 31),
+            text="Lång text om arbetet. " * 200,
+            sharing_level=SharingLevel.OPEN,
+            release_at=PAST,
+            author=author,
+        )
+        for n in range(250)
+    )
+
+    response = client_for(world, "rep_a").get(REPORT_URL)
+
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Innehållet är för omfattande för en PDF-fil. " + NARROW in page
+    assert response.context["form"]["start"].value() == "2023-12-01"
+    assert response.context["form"]["end"].value() == "2024-12-31"
+
+
+def test_report_over_a_small_input_limit_is_refused(world, entries, settings):
+    settings.PDF_MAX_INPUT_CHARS = 1000
+
+    response = client_for(world, "rep_a").get(REPORT_URL)
+
+    assert response.status_code == 422
+    assert "Innehållet är för omfattande för en PDF-fil." in response.content.decode()
+
+
+def test_report_that_takes_too_long_is_stopped_with_a_swedish_page(
+    world, entries, settings
+):
+    settings.PDF_TIMEOUT_SECONDS = 0.001
+
+    response = client_for(world, "rep_a").get(REPORT_URL)
+
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert (
+        "Det tog för lång tid att skapa PDF-filen och den avbröts. " + NARROW
+    ) in page
+    assert response.context["form"]["start"].value() == "2023-12-01"
+
+
 def test_report_form_errors_keep_input(world):
     response = client_for(world, "rep_a").get(
         "/samordning/rapport/?start=2022-12-01&end=2022-01-01"

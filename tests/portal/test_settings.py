@@ -91,6 +91,44 @@ def test_settings_read_from_environment():
     )
 
 
+def test_settings_upload_and_pdf_limits_read_from_environment():
+    result = run_settings(
+        {
+            "SECRET_KEY": "x" * 50,
+            "IMAGE_MAX_PIXELS": "12000000",
+            "IMAGE_MAX_SIDE": "6000",
+            "PDF_TIMEOUT_SECONDS": "12.5",
+            "PDF_MAX_INPUT_CHARS": "500000",
+            "PDF_MAX_OUTPUT_MB": "10",
+            "PDF_MAX_MEMORY_MB": "512",
+        },
+        "(settings.IMAGE_MAX_PIXELS, settings.IMAGE_MAX_SIDE, "
+        "settings.PDF_TIMEOUT_SECONDS, settings.PDF_MAX_INPUT_CHARS, "
+        "settings.PDF_MAX_OUTPUT_BYTES, settings.PDF_MAX_MEMORY_BYTES, "
+        "__import__('PIL.Image').Image.MAX_IMAGE_PIXELS)",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(
+        (12_000_000, 6000, 12.5, 500_000, 10 * 2**20, 512 * 2**20, 12_000_000)
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("IMAGE_MAX_PIXELS", "0"),
+        ("PDF_TIMEOUT_SECONDS", "-1"),
+        ("PDF_MAX_OUTPUT_MB", "0"),
+    ],
+)
+def test_settings_limits_must_be_positive(name, value):
+    result = run_settings({"SECRET_KEY": "x" * 50, name: value}, "1")
+
+    assert result.returncode != 0
+    assert f"ImproperlyConfigured: {name} must be a positive number." in result.stderr
+
+
 def test_settings_default_database_is_sqlite_file():
     result = run_settings(
         {"SECRET_KEY": "x" * 50},

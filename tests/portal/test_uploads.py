@@ -1,16 +1,26 @@
 """Uploads are judged by content: through the admin forms editors really use."""
 
+import functools
 import io
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
+import pypdfium2
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image
+from django.test import Client
+from django.utils import translation
+from PIL import ExifTags, Image, PngImagePlugin
 from weasyprint import HTML
 
-from presentations.models import Presentation
-from programme.models import NewsArticle
+from municipalities.models import EntryAttachment, ProgressEntry
+from presentations.models import Presentation, Speaker
+from programme.models import NewsArticle, Person
 from tests import factories
+from tests.images import png_bytes
 
 
 def jpeg_with_gps():
@@ -177,21 +187,6 @@ def test_image_accepted_jpeg_loses_exif_gps(editor_client):
         assert "exif" not in image.info
 
 
-@pytest.mark.django_db
-def test_image_pixel_flood_is_refused(editor_client):
-    buffer = io.BytesIO()
-    Image.new("1", (9000, 9000)).save(buffer, "PNG")
-
-    response = editor_client.post(
-        "/admin/programme/newsarticle/add/",
-        news_form(SimpleUploadedFile("flood.png", buffer.getvalue())),
-    )
-
-    assert response.status_code == 200
-    (message,) = response.context["adminform"].form.errors["image"]
-    assert message.startswith("Bilden har för många bildpunkter")
-
-
 def office_file(*, macro=False, content_types=True):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -288,3 +283,252 @@ def test_speaker_photo_needs_alt_text_loses_gps_and_shows_on_the_page(
     presentation.speakers.add(speaker)
     page = editor_client.get(f"/talare/{speaker.slug}/").content.decode()
     assert f'src="{speaker.photo.url}" alt="Juri Escobar i grått"' in page
+
+
+# Pixel limits: every form that takes an image, refused by the declared size
+# before any pixel is decoded (defaults: 25 million pixels, 10 000 a side).
+
+
+def person_form(photo):
+    return {
+        "name": "Vera Lind",
+        "role_title": "Projektledare",
+        "extent": "",
+        "email": "",
+        "phone": "",
+        "photo": photo,
+        "photo_alt": "Vera Lind framför en vägg",
+    }
+
+
+def entry_form(attachment):
+    return {
+        "title": "Rapport med bild",
+        "period_start": "2024-02-01",
+        "period_end": "2024-02-29",
+        "text": "Texten ska finnas kvar.",
+        "sharing_level": "group",
+        "release_at": "2024-03-01T09:00",
+        "attachments": [attachment],
+    }
+
+
+@dataclass
+class ImageForm:
+    """One upload form that takes images, as its users reach it."""
+
+    url: str
+    data: Callable
+    field: str
+    kept_field: str
+    models: tuple
+    client: object = None
+
+    def post(self, image):
+        return self.client.post(self.url, self.data(image))
+
+    def form(self, response):
+        context = response.context
+        return context["adminform"].form if "adminform" in context else context["form"]
+
+
+IMAGE_FORMS = {
+    "news": lambda: ImageForm(
+        "/admin/programme/newsarticle/add/", news_form, "image", "lead", (NewsArticle,)
+    ),
+    "person": lambda: ImageForm(
+        "/admin/programme/person/add/", person_form, "photo", "name", (Person,)
+    ),
+    "speaker": lambda: ImageForm(
+        "/admin/presentations/speaker/add/",
+        lambda photo: speaker_form(photo, "Talaren i grått"),
+        "photo",
+        "bio",
+        (Speaker,),
+    ),
+    "entry": lambda: ImageForm(
+        "/samordning/lagesrapporter/ny/",
+        entry_form,
+        "attachments",
+        "text",
+        (ProgressEntry, EntryAttachment),
+    ),
+}
+
+
+@pytest.fixture(params=list(IMAGE_FORMS))
+def image_form(request, editor_client, private_media):
+    form = IMAGE_FORMS[request.param]()
+    if request.param == "entry":
+        world = request.getfixturevalue("world")
+        client = Client()
+        client.force_login(world["users"]["rep_a"])
+        data = form.data
+        form.data = lambda image: {
+            **data(image),
+            "group": world["group"].pk,
+            "focus_area": world["area"].pk,
+        }
+        form.client = client
+    else:
+        form.client = editor_client
+    return form
+
+
+def stored_files(settings):
+    roots = [Path(settings.MEDIA_ROOT), Path(settings.PRIVATE_MEDIA_ROOT)]
+    return [path for root in roots if root.exists() for path in root.rglob("*.*")]
+
+
+@functools.cache
+def bomb():
+    """1.4 MB on disk; decoded, 9000 x 9000 RGBA pixels take 324 MB."""
+    return png_bytes(9000, 9000, "RGBA")
+
+
+@pytest.mark.parametrize(
+    ("content", "dimensions"),
+    [
+        # One column over 25 million pixels: Pillow itself only warns here.
+        (lambda: png_bytes(5001, 5000), ""),
+        # Few pixels, but a side over 10 000.
+        (lambda: png_bytes(10_001, 10), " (10\xa0001 × 10)"),
+        # A decompression bomb, far over twice the limit.
+        (bomb, ""),
+    ],
+    ids=["over-pixels", "over-side", "bomb"],
+)
+def test_image_over_the_pixel_limits_is_refused_in_swedish_and_not_stored(
+    image_form, settings, content, dimensions
+):
+    response = image_form.post(SimpleUploadedFile("stor.png", content()))
+
+    assert response.status_code in (200, 400)
+    form = image_form.form(response)
+    assert form.errors[image_form.field] == [
+        f"Bilden har för många bildpunkter{dimensions}. Den får ha högst "
+        "25\xa0000\xa0000 bildpunkter totalt och högst 10\xa0000 på den längsta "
+        "sidan. Gör bilden mindre och ladda upp den igen."
+    ]
+    assert form[image_form.kept_field].value()
+    assert [model.objects.count() for model in image_form.models] == [0] * len(
+        image_form.models
+    )
+    assert stored_files(settings) == []
+
+
+def test_image_largest_allowed_is_accepted(image_form, settings):
+    response = image_form.post(SimpleUploadedFile("stor.png", png_bytes(5000, 5000)))
+
+    assert response.status_code == 302
+    (stored,) = stored_files(settings)
+    with Image.open(stored) as image:
+        assert image.size == (5000, 5000)
+        assert image.format == "PNG"
+
+
+def test_image_pixel_limit_follows_the_setting_in_pillow_too(settings):
+    from portal.uploads import reencode_image
+
+    settings.IMAGE_MAX_PIXELS = 100
+
+    assert Image.MAX_IMAGE_PIXELS == 100
+    assert reencode_image(SimpleUploadedFile("a.png", png_bytes(10, 10))).size
+    with translation.override("sv"):
+        with pytest.raises(ValidationError) as refused:
+            reencode_image(SimpleUploadedFile("b.png", png_bytes(11, 10)))
+        messages = refused.value.messages
+    assert messages == [
+        "Bilden har för många bildpunkter. Den får ha högst 100 bildpunkter "
+        "totalt och högst 10\xa0000 på den längsta sidan. Gör bilden mindre "
+        "och ladda upp den igen."
+    ]
+
+
+def test_image_png_loses_text_exif_and_profile_but_keeps_transparency():
+    from portal.uploads import reencode_image
+
+    image = Image.new("P", (16, 16), 1)
+    image.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Namn Efternamn")
+    info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>GPS</x:xmpmeta>")
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "Testkamera"
+    buffer = io.BytesIO()
+    image.save(
+        buffer,
+        "PNG",
+        pnginfo=info,
+        exif=exif,
+        transparency=0,
+        icc_profile=b"profil" * 20,
+    )
+
+    clean = reencode_image(SimpleUploadedFile("bild.png", buffer.getvalue())).read()
+
+    assert b"Namn" not in clean
+    assert b"xmpmeta" not in clean
+    assert b"Testkamera" not in clean
+    with Image.open(io.BytesIO(clean)) as result:
+        assert set(result.info) == {"transparency"}
+        assert result.getpixel((0, 0)) == 1
+
+
+def test_no_model_or_form_decodes_images_outside_portal_uploads():
+    """Django's ImageField decodes the whole image to read its size before
+    any of our checks run: no model may use it. Every file field is one of
+    ours or written only by code that checked the file first."""
+    from django.apps import apps
+    from django.db import models
+
+    from portal.uploads import CleanImageField, PdfField
+
+    checked_elsewhere = {
+        # Rendered by the server from the slides (bounded in size).
+        "presentations.Presentation.slides_preview",
+        # Written only by services.entry_create after check_attachment.
+        "municipalities.EntryAttachment.file",
+    }
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            assert not isinstance(field, models.ImageField), field
+            if isinstance(field, models.FileField) and not isinstance(
+                field, CleanImageField | PdfField
+            ):
+                assert f"{model._meta.label}.{field.name}" in checked_elsewhere
+
+
+def slides_with_page(width, height):
+    document = pypdfium2.PdfDocument.new()
+    document.new_page(width, height)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("width", "height", "expected"),
+    [
+        (960, 540, (640, 360)),
+        # 1 pt by 14 400 pt: at 640 pixels wide this would be 24 GB.
+        (1, 14_400, (1, 1280)),
+        (14_400, 1, (640, 1)),
+    ],
+)
+def test_slides_preview_is_bounded_whatever_the_page_size(
+    editor_client, width, height, expected
+):
+    session = factories.SessionFactory()
+    slides = SimpleUploadedFile("bilder.pdf", slides_with_page(width, height))
+
+    response = editor_client.post(
+        "/admin/presentations/presentation/add/", presentation_form(session, slides)
+    )
+
+    assert response.status_code == 302
+    presentation = Presentation.objects.get()
+    with presentation.slides_preview.open("rb") as stored, Image.open(stored) as image:
+        assert image.size == expected

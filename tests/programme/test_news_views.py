@@ -178,3 +178,19 @@ def test_news_pdf_does_not_fetch_local_or_external_urls(client, mandate, caplog)
         r for r in caplog.records if r.getMessage() == "PDF fetcher refused a URL"
     ]
     assert len(refusals) >= 2
+
+
+def test_news_pdf_over_the_limit_answers_a_swedish_page(client, mandate, settings):
+    article = factories.NewsArticleFactory(title="Lång nyhet", body="Stycke. " * 500)
+    settings.PDF_MAX_INPUT_CHARS = 2000
+
+    response = client.get(f"/nyheter/{article.slug}/pdf/")
+
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "<h1>PDF-filen kunde inte skapas</h1>" in page
+    assert (
+        "Innehållet är för omfattande för en PDF-fil. "
+        "Läs artikeln på webbplatsen i stället."
+    ) in page
+    assert f'<a href="{article.get_absolute_url()}">Lång nyhet</a>' in page

@@ -19,7 +19,7 @@ from municipalities.models import (
 from portal.audit import audit_record
 from portal.csvexport import csv_response
 from portal.models import AuditEvent
-from portal.pdf import render_pdf
+from portal.pdf import PdfRefused, render_pdf
 
 
 def _report_period(request):
@@ -86,7 +86,21 @@ def report(request):
         object_type="municipalities.Report",
         object_id=f"{start}/{end}",
     )
-    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    try:
+        pdf = render_pdf(html)
+    except PdfRefused as refused:
+        # The same form, filled in as sent, with the reason and what to narrow.
+        return render(
+            request,
+            "samordning/report_form.html",
+            {
+                "form": form,
+                "pdf_refused": refused,
+                "breadcrumbs": breadcrumbs(_("Lägesrapport som PDF")),
+            },
+            status=refused.status,
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="lagesrapport-{start}-{end}.pdf"'
     )
