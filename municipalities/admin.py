@@ -26,7 +26,7 @@ from municipalities.models import (
     ProgressEntry,
     WorkingGroup,
 )
-from portal.admin_utils import public_link
+from portal.admin_utils import BoundedDateHierarchyMixin, public_link
 from portal.audit import AuditOrigin, audit_record
 from portal.models import AuditEvent
 from portal.privacy import PrivacyGuardAdminMixin
@@ -253,7 +253,10 @@ class FocusAreaStatusAdmin(
 
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(
-    PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+    PrivacyGuardAdminMixin,
+    BoundedDateHierarchyMixin,
+    CoordinationAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = [
         "title",
@@ -302,7 +305,10 @@ class ActionAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryA
 
 @admin.register(IndicatorReport)
 class IndicatorReportAdmin(
-    PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+    PrivacyGuardAdminMixin,
+    BoundedDateHierarchyMixin,
+    CoordinationAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["municipality", "period_kind", "period_start", "updated_at"]
     list_filter = ["period_kind", "municipality"]

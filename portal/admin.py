@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_utils import BoundedDateHierarchyMixin
 from portal.models import AuditEvent, User
 from portal.privacy import PrivacyGuardAdminMixin
 
@@ -62,7 +63,9 @@ class UserAdmin(PrivacyGuardAdminMixin, BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(
+    PrivacyGuardAdminMixin, BoundedDateHierarchyMixin, admin.ModelAdmin
+):
     """Readable by staff with the view permission; nobody can add, change or delete."""
 
     list_display = [

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.admin_utils import public_link, publish_actions
+from portal.admin_utils import BoundedDateHierarchyMixin, public_link, publish_actions
 from portal.privacy import PrivacyGuardAdminMixin
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 
@@ -24,7 +24,7 @@ class PresentationInline(admin.StackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class SessionAdmin(PrivacyGuardAdminMixin, BoundedDateHierarchyMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "venue", "published", public_link]
     list_filter = ["kind", "published", "mandate"]
     search_fields = ["title", "description", "venue"]

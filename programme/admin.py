@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_utils import public_link, publish_actions
+from portal.admin_utils import BoundedDateHierarchyMixin, public_link, publish_actions
 from portal.privacy import PrivacyGuardAdminMixin
 from programme import newsletter
 from programme.models import (
@@ -51,7 +51,9 @@ class FocusAreaAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class MilestoneAdmin(
+    PrivacyGuardAdminMixin, BoundedDateHierarchyMixin, admin.ModelAdmin
+):
     list_display = ["title", "mandate", "focus_area", "due_date", "done_date"]
     list_filter = ["mandate", "focus_area"]
     search_fields = ["title"]
@@ -67,7 +69,9 @@ class PersonAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class NewsArticleAdmin(
+    PrivacyGuardAdminMixin, BoundedDateHierarchyMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "status",
