@@ -1,3 +1,6 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -7,6 +10,19 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin_utils import BoundedDateHierarchyMixin
 from portal.models import AuditEvent, User
 from portal.privacy import PrivacyGuardAdminMixin
+
+# django-axes's lockout lists have date hierarchies of their own: bound them
+# like ours (importing axes.admin above has registered them).
+if settings.AXES_ENABLE_ADMIN:
+    for _model, _base in (
+        (AccessAttempt, axes_admin.AccessAttemptAdmin),
+        (AccessLog, axes_admin.AccessLogAdmin),
+        (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+    ):
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model, type(_base.__name__, (BoundedDateHierarchyMixin, _base), {})
+        )
 
 # Django's own GroupAdmin takes a free-text name; replace it with a guarded one.
 admin.site.unregister(Group)
