@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_utils import BoundedDateHierarchyMixin
+from portal.admin_utils import BoundedInputAdminMixin
 from portal.models import AuditEvent, User
 from portal.privacy import PrivacyGuardAdminMixin
 
@@ -21,7 +21,7 @@ if settings.AXES_ENABLE_ADMIN:
     ):
         admin.site.unregister(_model)
         admin.site.register(
-            _model, type(_base.__name__, (BoundedDateHierarchyMixin, _base), {})
+            _model, type(_base.__name__, (BoundedInputAdminMixin, _base), {})
         )
 
 # Django's own GroupAdmin takes a free-text name; replace it with a guarded one.
@@ -79,9 +79,7 @@ class UserAdmin(PrivacyGuardAdminMixin, BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(
-    PrivacyGuardAdminMixin, BoundedDateHierarchyMixin, admin.ModelAdmin
-):
+class AuditEventAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin):
     """Readable by staff with the view permission; nobody can add, change or delete."""
 
     list_display = [

@@ -9,6 +9,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from portal import lookups  # noqa: F401 (registers IntegerFieldIn)
         from portal.middleware import remember_login_time
 
         user_logged_in.connect(remember_login_time, dispatch_uid="portal-login-at")
