@@ -111,10 +111,7 @@ class BoundedDateTimeFormField(_BoundedFormFieldMixin, forms.DateTimeField):
         # wall-clock value before the current time zone is attached.
         if value in self.empty_values:
             return None
-        if isinstance(value, datetime.datetime):
-            self.bounds(value)
-            return super().to_python(value)
-        if isinstance(value, datetime.date):
+        if isinstance(value, datetime.date):  # a datetime is a date too
             self.bounds(value)
             return super().to_python(value)
         try:
@@ -143,6 +140,7 @@ class BoundedSplitDateTimeFormField(forms.SplitDateTimeField):
             error_messages=plain.error_messages,
             localize=plain.localize,
             required=plain.required,
+            disabled=plain.disabled,
         )
         self.fields = (date_field, self.fields[1])
 
