@@ -26,7 +26,7 @@ from municipalities.models import (
     ProgressEntry,
     WorkingGroup,
 )
-from portal.admin_utils import public_link
+from portal.admin_utils import BoundedInputAdminMixin, public_link
 from portal.audit import AuditOrigin, audit_record
 from portal.models import AuditEvent
 from portal.privacy import PrivacyGuardAdminMixin
@@ -137,7 +137,7 @@ class OrganisationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(BoundedInputAdminMixin, admin.TabularInline):
     """Who sits in the group: coordination data, so the same rules apply."""
 
     model = Membership
@@ -158,7 +158,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(WorkingGroup)
-class WorkingGroupAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class WorkingGroupAdmin(
+    PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin
+):
     list_display = ["name", "kind", "mandate", "meeting_cadence", public_link]
     list_filter = ["kind", "mandate"]
     search_fields = ["name", "purpose"]
@@ -173,7 +175,12 @@ class WorkingGroupAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(
+    PrivacyGuardAdminMixin,
+    CoordinationAdminMixin,
+    BoundedInputAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = [
         "user",
         "group",
@@ -197,7 +204,7 @@ class MembershipAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, admin.Mode
 
 
 @admin.register(Invitation)
-class InvitationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class InvitationAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin):
     list_display = [
         "email",
         "group",
@@ -236,7 +243,10 @@ class InvitationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
 
 @admin.register(FocusAreaStatus)
 class FocusAreaStatusAdmin(
-    PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+    PrivacyGuardAdminMixin,
+    CoordinationAdminMixin,
+    BoundedInputAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = [
         "municipality",
@@ -253,7 +263,10 @@ class FocusAreaStatusAdmin(
 
 @admin.register(ProgressEntry)
 class ProgressEntryAdmin(
-    PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+    PrivacyGuardAdminMixin,
+    BoundedInputAdminMixin,
+    CoordinationAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = [
         "title",
@@ -302,7 +315,10 @@ class ActionAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryA
 
 @admin.register(IndicatorReport)
 class IndicatorReportAdmin(
-    PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+    PrivacyGuardAdminMixin,
+    BoundedInputAdminMixin,
+    CoordinationAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = ["municipality", "period_kind", "period_start", "updated_at"]
     list_filter = ["period_kind", "municipality"]

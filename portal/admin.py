@@ -1,3 +1,6 @@
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -9,9 +12,23 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from portal import mfa
+from portal.admin_utils import BoundedInputAdminMixin
 from portal.audit import AuditOrigin
 from portal.models import AuditEvent, User
 from portal.privacy import PrivacyGuardAdminMixin
+
+# django-axes's lockout lists have date hierarchies of their own: bound them
+# like ours (importing axes.admin above has registered them).
+if settings.AXES_ENABLE_ADMIN:
+    for _model, _base in (
+        (AccessAttempt, axes_admin.AccessAttemptAdmin),
+        (AccessLog, axes_admin.AccessLogAdmin),
+        (AccessFailureLog, axes_admin.AccessFailureLogAdmin),
+    ):
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model, type(_base.__name__, (BoundedInputAdminMixin, _base), {})
+        )
 
 # Django's own GroupAdmin takes a free-text name; replace it with a guarded one.
 admin.site.unregister(Group)
@@ -139,7 +156,7 @@ class UserAdmin(PrivacyGuardAdminMixin, BaseUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin):
     """Readable by staff with the view permission; nobody can add, change or delete."""
 
     list_display = [

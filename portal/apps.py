@@ -17,6 +17,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from portal import lookups  # noqa: F401 (registers IntegerFieldIn)
         from portal.middleware import remember_login_time
         from portal.uploads import configure_pillow
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import BoundedDateTimeField
+
 
 class EmailUserManager(UserManager):
     use_in_migrations = True
@@ -44,6 +46,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-postadress"), unique=True)
+    # Django's own date fields, bounded like every other date in the portal.
+    last_login = BoundedDateTimeField(_("senaste inloggning"), blank=True, null=True)
+    date_joined = BoundedDateTimeField(_("registreringsdatum"), default=timezone.now)
     municipality = models.ForeignKey(
         "municipalities.Municipality",
         verbose_name=_("kommun"),
@@ -127,7 +132,7 @@ class AuditEvent(models.Model):
         MFA_ENROLLED = "mfa_enrolled", _("Ny tvåstegsverifiering")
         MFA_RESET = "mfa_reset", _("Återställd tvåstegsverifiering")
 
-    at = models.DateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    at = BoundedDateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         User,
         verbose_name=_("användare"),

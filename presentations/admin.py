@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from portal.admin_utils import public_link, publish_actions
+from portal.admin_utils import BoundedInputAdminMixin, public_link, publish_actions
 from portal.privacy import PrivacyGuardAdminMixin
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 
@@ -24,7 +24,7 @@ class PresentationInline(admin.StackedInline):
 
 
 @admin.register(Session)
-class SessionAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class SessionAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "starts_at", "venue", "published", public_link]
     list_filter = ["kind", "published", "mandate"]
     search_fields = ["title", "description", "venue"]
@@ -34,14 +34,16 @@ class SessionAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
     actions = publish_actions("published", True, False)
 
 
-class PresentationSpeakerInline(admin.TabularInline):
+class PresentationSpeakerInline(BoundedInputAdminMixin, admin.TabularInline):
     model = PresentationSpeaker
     extra = 1
     autocomplete_fields = ["speaker"]
 
 
 @admin.register(Presentation)
-class PresentationAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class PresentationAdmin(
+    PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "session",

@@ -11,6 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import (
+    TEXT_MAX_DESCRIPTION,
+    TEXT_MAX_PUBLISHED,
+    BoundedDateTimeField,
+)
 from portal.richtext import render_markup
 from portal.uploads import CleanImageField, PdfField, UploadPath
 
@@ -39,11 +44,13 @@ class Session(models.Model):
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(_("kortnamn i adressen"), max_length=120, unique=True)
-    starts_at = models.DateTimeField(_("börjar"))
-    ends_at = models.DateTimeField(_("slutar"))
+    starts_at = BoundedDateTimeField(_("börjar"))
+    ends_at = BoundedDateTimeField(_("slutar"))
     venue = models.CharField(_("plats"), max_length=200, blank=True)
     address = models.CharField(_("adress"), max_length=200, blank=True)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(
+        _("beskrivning"), blank=True, max_length=TEXT_MAX_PUBLISHED
+    )
     description_html = models.TextField(editable=False, blank=True)
     published = models.BooleanField(
         _("publicerad"),
@@ -100,7 +107,9 @@ class Speaker(models.Model):
         _("titel"), max_length=150, blank=True, help_text=_("Till exempel Polis.")
     )
     organisation = models.CharField(_("organisation"), max_length=150, blank=True)
-    bio = models.TextField(_("presentation av talaren"), blank=True)
+    bio = models.TextField(
+        _("presentation av talaren"), blank=True, max_length=TEXT_MAX_DESCRIPTION
+    )
     photo = CleanImageField(
         _("foto"), upload_to=UploadPath("speakers"), blank=True, max_length=200
     )
@@ -156,6 +165,7 @@ class Presentation(models.Model):
     slug = models.SlugField(_("kortnamn i adressen"), max_length=120)
     summary = models.TextField(
         _("sammanfattning"),
+        max_length=TEXT_MAX_PUBLISHED,
         help_text=_(
             "Texten är alternativet till bilderna: återge det viktigaste "
             "innehållet så att den som inte kan se bilderna får samma "

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_utils import public_link, publish_actions
+from portal.admin_utils import BoundedInputAdminMixin, public_link, publish_actions
 from portal.privacy import PrivacyGuardAdminMixin
 from programme import newsletter
 from programme.models import (
@@ -20,7 +20,7 @@ from programme.models import (
 )
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(BoundedInputAdminMixin, admin.TabularInline):
     model = Milestone
     extra = 0
     autocomplete_fields = ["focus_area"]
@@ -33,7 +33,7 @@ class FocusAreaInline(admin.StackedInline):
 
 
 @admin.register(Mandate)
-class MandateAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class MandateAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin):
     list_display = ["title", "organisation", "start_date", "end_date", public_link]
     search_fields = ["title", "description"]
     prepopulated_fields = {"slug": ["title"]}
@@ -51,7 +51,7 @@ class FocusAreaAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class MilestoneAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin):
     list_display = ["title", "mandate", "focus_area", "due_date", "done_date"]
     list_filter = ["mandate", "focus_area"]
     search_fields = ["title"]
@@ -67,7 +67,9 @@ class PersonAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(NewsArticle)
-class NewsArticleAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class NewsArticleAdmin(
+    PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin
+):
     list_display = [
         "title",
         "status",
@@ -133,7 +135,9 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(NewsletterIssue)
-class NewsletterIssueAdmin(PrivacyGuardAdminMixin, admin.ModelAdmin):
+class NewsletterIssueAdmin(
+    PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin
+):
     list_display = ["subject", "status", "created_at", "progress_summary"]
     list_filter = ["status"]
     search_fields = ["subject", "introduction"]

@@ -20,6 +20,7 @@ from municipalities.models import (
     ProgressEntry,
     WorkingGroup,
 )
+from portal.fields import BoundedDateFormField
 from portal.privacy import PrivacyGuardMixin
 from portal.uploads import MAX_ATTACHMENTS, check_attachment, safe_filename
 
@@ -286,8 +287,8 @@ class IndicatorForm(GuardedModelForm):
 class ReportForm(forms.Form):
     submit_label = _("Skapa rapporten (PDF)")
 
-    start = forms.DateField(label=_("Från"), widget=DateInput())
-    end = forms.DateField(label=_("Till"), widget=DateInput())
+    start = BoundedDateFormField(label=_("Från"), widget=DateInput())
+    end = BoundedDateFormField(label=_("Till"), widget=DateInput())
     focus_area = forms.ModelChoiceField(
         label=_("Fokusområde"),
         queryset=None,

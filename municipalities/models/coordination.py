@@ -19,6 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from municipalities.models.doors import DoorQuerySet
+from portal.fields import (
+    TEXT_MAX_COORDINATION,
+    BoundedDateField,
+    BoundedDateTimeField,
+)
 from portal.storage import private_storage
 from portal.uploads import UploadPath
 
@@ -56,12 +61,16 @@ class Meeting(models.Model):
         on_delete=models.CASCADE,
         related_name="meetings",
     )
-    starts_at = models.DateTimeField(_("börjar"))
-    ends_at = models.DateTimeField(_("slutar"))
+    starts_at = BoundedDateTimeField(_("börjar"))
+    ends_at = BoundedDateTimeField(_("slutar"))
     place = models.CharField(_("plats"), max_length=200, blank=True)
     video_link = models.URLField(_("videolänk"), blank=True)
-    agenda = models.TextField(_("dagordning"), blank=True)
-    minutes = models.TextField(_("minnesanteckningar"), blank=True)
+    agenda = models.TextField(
+        _("dagordning"), blank=True, max_length=TEXT_MAX_COORDINATION
+    )
+    minutes = models.TextField(
+        _("minnesanteckningar"), blank=True, max_length=TEXT_MAX_COORDINATION
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("skapad av"),
@@ -69,8 +78,8 @@ class Meeting(models.Model):
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+    created_at = BoundedDateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     history = HistoricalRecords()
     objects = GroupItemQuerySet.as_manager()
@@ -120,8 +129,8 @@ class Decision(models.Model):
         blank=True,
         related_name="decisions",
     )
-    decided_on = models.DateField(_("beslutsdatum"), default=timezone.localdate)
-    text = models.TextField(_("beslut"))
+    decided_on = BoundedDateField(_("beslutsdatum"), default=timezone.localdate)
+    text = models.TextField(_("beslut"), max_length=TEXT_MAX_COORDINATION)
     follow_up = models.CharField(
         _("uppföljning"),
         max_length=20,
@@ -135,7 +144,7 @@ class Decision(models.Model):
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    created_at = BoundedDateTimeField(_("skapad"), auto_now_add=True)
 
     history = HistoricalRecords()
     objects = GroupItemQuerySet.as_manager()
@@ -171,7 +180,7 @@ class Action(models.Model):
         blank=True,
         related_name="actions",
     )
-    what = models.TextField(_("åtgärd"))
+    what = models.TextField(_("åtgärd"), max_length=TEXT_MAX_COORDINATION)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ansvarig"),
@@ -180,13 +189,15 @@ class Action(models.Model):
         blank=True,
         related_name="coordination_actions",
     )
-    due_date = models.DateField(_("klart senast"), null=True, blank=True)
+    due_date = BoundedDateField(_("klart senast"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
-    report_back = models.TextField(_("återkoppling"), blank=True)
-    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+    report_back = models.TextField(
+        _("återkoppling"), blank=True, max_length=TEXT_MAX_COORDINATION
+    )
+    created_at = BoundedDateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     history = HistoricalRecords()
     objects = GroupItemQuerySet.as_manager()
@@ -233,16 +244,16 @@ class ProgressEntry(models.Model):
         related_name="entries",
     )
     title = models.CharField(_("rubrik"), max_length=200)
-    period_start = models.DateField(_("period från"))
-    period_end = models.DateField(_("period till"))
-    text = models.TextField(_("text"))
+    period_start = BoundedDateField(_("period från"))
+    period_end = BoundedDateField(_("period till"))
+    text = models.TextField(_("text"), max_length=TEXT_MAX_COORDINATION)
     sharing_level = models.CharField(
         _("delas med"),
         max_length=10,
         choices=SharingLevel.choices,
         default=SharingLevel.GROUP,
     )
-    release_at = models.DateTimeField(
+    release_at = BoundedDateTimeField(
         _("synlig från"),
         default=timezone.now,
         help_text=_(
@@ -256,8 +267,8 @@ class ProgressEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="progress_entries",
     )
-    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("senast ändrad"), auto_now=True)
+    created_at = BoundedDateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ProgressEntryQuerySet.as_manager()
@@ -328,7 +339,7 @@ class EntryAttachment(models.Model):
         null=True,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+    uploaded_at = BoundedDateTimeField(_("uppladdad"), auto_now_add=True)
 
     objects = EntryAttachmentQuerySet.as_manager()
 
@@ -358,7 +369,7 @@ class CalendarToken(models.Model):
         "municipalities.WorkingGroup", on_delete=models.CASCADE, related_name="+"
     )
     token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
-    created_at = models.DateTimeField(auto_now=True)
+    created_at = BoundedDateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("kalenderlänk")
@@ -430,7 +441,7 @@ class FocusAreaStatus(models.Model):
             "Bara läget som delas som Öppen visas på de publika kommunsidorna."
         ),
     )
-    updated_at = models.DateTimeField(_("senast uppdaterad"), auto_now=True)
+    updated_at = BoundedDateTimeField(_("senast uppdaterad"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uppdaterad av"),
@@ -481,7 +492,7 @@ class IndicatorReport(models.Model):
     period_kind = models.CharField(
         _("periodtyp"), max_length=10, choices=PeriodKind.choices
     )
-    period_start = models.DateField(
+    period_start = BoundedDateField(
         _("periodens första dag"),
         help_text=_("Den första dagen i månaden eller kvartalet."),
     )
@@ -494,7 +505,7 @@ class IndicatorReport(models.Model):
     people_reached = models.PositiveIntegerField(
         _("personer som nåtts av förebyggande aktiviteter")
     )
-    updated_at = models.DateTimeField(_("senast uppdaterad"), auto_now=True)
+    updated_at = BoundedDateTimeField(_("senast uppdaterad"), auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uppdaterad av"),

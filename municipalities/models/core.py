@@ -10,6 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models.doors import DoorQuerySet
+from portal.fields import (
+    TEXT_MAX_DESCRIPTION,
+    BoundedDateField,
+    BoundedDateTimeField,
+)
 from portal.validators import normalise_orgnr, validate_kommunkod, validate_orgnr
 
 
@@ -90,7 +95,9 @@ class Organisation(models.Model):
     slug = models.SlugField(_("kortnamn i adressen"), max_length=80, unique=True)
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     website = models.URLField(_("webbplats"), blank=True)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(
+        _("beskrivning"), blank=True, max_length=TEXT_MAX_DESCRIPTION
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -127,7 +134,7 @@ class WorkingGroup(models.Model):
     kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("namn"), max_length=150)
     slug = models.SlugField(_("kortnamn i adressen"), max_length=80, unique=True)
-    purpose = models.TextField(_("syfte"))
+    purpose = models.TextField(_("syfte"), max_length=TEXT_MAX_DESCRIPTION)
     meeting_cadence = models.CharField(
         _("mötesfrekvens"),
         max_length=120,
@@ -220,8 +227,8 @@ class Membership(models.Model):
     role = models.CharField(
         _("roll"), max_length=10, choices=Role.choices, default=Role.MEMBER
     )
-    start_date = models.DateField(_("från"), default=timezone.localdate)
-    end_date = models.DateField(_("till och med"), null=True, blank=True)
+    start_date = BoundedDateField(_("från"), default=timezone.localdate)
+    end_date = BoundedDateField(_("till och med"), null=True, blank=True)
     partner_can_write = models.BooleanField(
         _("samverkansparten får skriva"),
         default=False,
@@ -326,9 +333,9 @@ class Invitation(models.Model):
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    sent_at = models.DateTimeField(_("skickad"), null=True, blank=True)
-    accepted_at = models.DateTimeField(_("accepterad"), null=True, blank=True)
+    created_at = BoundedDateTimeField(_("skapad"), auto_now_add=True)
+    sent_at = BoundedDateTimeField(_("skickad"), null=True, blank=True)
+    accepted_at = BoundedDateTimeField(_("accepterad"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("inbjudan")

@@ -11,6 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import (
+    TEXT_MAX_DESCRIPTION,
+    TEXT_MAX_LEAD,
+    TEXT_MAX_PUBLISHED,
+    BoundedDateField,
+    BoundedDateTimeField,
+)
 from portal.richtext import render_markup
 from portal.uploads import CleanImageField, UploadPath
 
@@ -85,7 +92,10 @@ class Mandate(models.Model):
     )
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(_("kortnamn i adressen"), unique=True, max_length=80)
-    start_date = models.DateField(_("startdatum"))
+    # The longest mandate (120 months) must still end inside the date range.
+    start_date = BoundedDateField(
+        _("startdatum"), max_value=datetime.date(2090, 12, 31)
+    )
     length_months = models.PositiveSmallIntegerField(
         _("längd i månader"),
         default=12,
@@ -94,8 +104,8 @@ class Mandate(models.Model):
             "månader efter start."
         ),
     )
-    end_date = models.DateField(_("slutdatum"), editable=False)
-    description = models.TextField(_("beskrivning"))
+    end_date = BoundedDateField(_("slutdatum"), editable=False)
+    description = models.TextField(_("beskrivning"), max_length=TEXT_MAX_PUBLISHED)
     description_html = models.TextField(editable=False, blank=True)
     contact_person = models.ForeignKey(
         Person,
@@ -164,7 +174,7 @@ class FocusArea(models.Model):
     )
     title = models.CharField(_("titel"), max_length=200)
     slug = models.SlugField(_("kortnamn i adressen"), max_length=80, unique=True)
-    summary = models.TextField(_("sammanfattning"))
+    summary = models.TextField(_("sammanfattning"), max_length=TEXT_MAX_DESCRIPTION)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
 
     class Meta:
@@ -210,8 +220,8 @@ class Milestone(models.Model):
         related_name="milestones",
     )
     title = models.CharField(_("titel"), max_length=200)
-    due_date = models.DateField(_("klart senast"))
-    done_date = models.DateField(_("klart datum"), null=True, blank=True)
+    due_date = BoundedDateField(_("klart senast"))
+    done_date = BoundedDateField(_("klart datum"), null=True, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -240,10 +250,13 @@ class NewsArticle(models.Model):
     title = models.CharField(_("rubrik"), max_length=200)
     slug = models.SlugField(_("kortnamn i adressen"), max_length=120, unique=True)
     lead = models.TextField(
-        _("ingress"), help_text=_("En eller två meningar som sammanfattar nyheten.")
+        _("ingress"),
+        max_length=TEXT_MAX_LEAD,
+        help_text=_("En eller två meningar som sammanfattar nyheten."),
     )
     body = models.TextField(
         _("brödtext"),
+        max_length=TEXT_MAX_PUBLISHED,
         help_text=_(
             "Stycken skiljs åt med en tom rad. Enkel HTML som <strong>, "
             "<a> och listor är tillåten; allt annat tas bort."
@@ -259,7 +272,7 @@ class NewsArticle(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    publish_at = models.DateTimeField(
+    publish_at = BoundedDateTimeField(
         _("publiceras"),
         default=timezone.now,
         help_text=_(
@@ -267,8 +280,8 @@ class NewsArticle(models.Model):
             "tidpunkten. Utkast syns aldrig."
         ),
     )
-    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("senast uppdaterad"), auto_now=True)
+    created_at = BoundedDateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = BoundedDateTimeField(_("senast uppdaterad"), auto_now=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("författare"),

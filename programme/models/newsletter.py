@@ -11,6 +11,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.fields import (
+    TEXT_MAX_DESCRIPTION,
+    TEXT_MAX_LEAD,
+    BoundedDateTimeField,
+)
+
 
 def new_token():
     return secrets.token_urlsafe(32)
@@ -39,11 +45,13 @@ class Subscriber(models.Model):
         blank=True,
         related_name="subscribers",
     )
-    consent_text = models.TextField(_("samtycke som lämnades"))
-    consented_at = models.DateTimeField(_("samtycke lämnat"))
-    confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
+    consent_text = models.TextField(
+        _("samtycke som lämnades"), max_length=TEXT_MAX_LEAD
+    )
+    consented_at = BoundedDateTimeField(_("samtycke lämnat"))
+    confirmed_at = BoundedDateTimeField(_("bekräftad"), null=True, blank=True)
     token = models.CharField(max_length=64, unique=True, default=new_token)
-    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    created_at = BoundedDateTimeField(_("skapad"), auto_now_add=True)
 
     objects = SubscriberQuerySet.as_manager()
 
@@ -63,7 +71,7 @@ class NewsletterIssue(models.Model):
         SENT = "sent", _("Skickat")
 
     subject = models.CharField(_("ämnesrad"), max_length=150)
-    introduction = models.TextField(_("inledning"))
+    introduction = models.TextField(_("inledning"), max_length=TEXT_MAX_DESCRIPTION)
     articles = models.ManyToManyField(
         "programme.NewsArticle",
         verbose_name=_("nyheter"),
@@ -80,8 +88,8 @@ class NewsletterIssue(models.Model):
         null=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
-    send_started_at = models.DateTimeField(_("utskick startat"), null=True, blank=True)
+    created_at = BoundedDateTimeField(_("skapat"), auto_now_add=True)
+    send_started_at = BoundedDateTimeField(_("utskick startat"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("nyhetsbrev")
@@ -117,9 +125,9 @@ class Delivery(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
     attempts = models.PositiveSmallIntegerField(_("försök"), default=0)
-    next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
-    claimed_at = models.DateTimeField(_("påbörjat"), null=True, blank=True)
-    sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+    next_attempt_at = BoundedDateTimeField(_("nästa försök"), null=True, blank=True)
+    claimed_at = BoundedDateTimeField(_("påbörjat"), null=True, blank=True)
+    sent_at = BoundedDateTimeField(_("skickat"), null=True, blank=True)
     last_error = models.CharField(_("senaste fel"), max_length=300, blank=True)
 
     class Meta:

@@ -556,19 +556,28 @@ def test_malformed_period_is_a_form_error(world, counts, period, url):
     assert "\x00" not in body
 
 
+OUT_OF_RANGE = "Ange ett datum från 1900-01-01 till och med 2100-12-31."
+
+
 @pytest.mark.parametrize(
-    ("start", "end", "status"),
+    ("start", "end", "status", "refused"),
     [
-        ("0001-01-01", "0001-12-31", 200),
-        ("9999-01-01", "9999-12-31", 200),
-        ("\x00", "2022-12-31", 400),
-        ("2022-01-01", "2022-12-31\x00", 400),
-        ("garbage", "2022-12-31", 400),
-        ("0000-01-01", "2022-12-31", 400),
-        ("10000-01-01", "10000-12-31", 400),
+        ("0001-01-01", "0001-12-31", 400, {"start", "end"}),
+        ("9999-01-01", "9999-12-31", 400, {"start", "end"}),
+        ("1899-12-31", "1900-12-31", 400, {"start"}),
+        ("2100-01-01", "2101-01-01", 400, {"end"}),
+        ("1900-01-01", "1900-12-31", 200, set()),
+        ("2100-01-01", "2100-12-31", 200, set()),
+        ("\x00", "2022-12-31", 400, set()),
+        ("2022-01-01", "2022-12-31\x00", 400, set()),
+        ("garbage", "2022-12-31", 400, set()),
+        ("0000-01-01", "2022-12-31", 400, set()),
+        ("10000-01-01", "10000-12-31", 400, set()),
     ],
 )
-def test_report_period_at_the_edges_of_the_calendar(world, counts, start, end, status):
+def test_report_period_at_the_edges_of_the_calendar(
+    world, counts, start, end, status, refused
+):
     response = client_for(world, "rep_b").get(
         "/samordning/rapport/", {"start": start, "end": end}
     )
@@ -578,7 +587,13 @@ def test_report_period_at_the_edges_of_the_calendar(world, counts, start, end, s
         # Refused before the view by RejectControlCharactersMiddleware.
         assert "Förfrågan kunde inte behandlas" in response.content.decode()
     elif status == 400:
-        assert response.context["form"].errors
+        errors = response.context["form"].errors
+        assert errors
+        assert {
+            name for name, messages in errors.items() if OUT_OF_RANGE in messages
+        } == refused
+        if refused:
+            assert OUT_OF_RANGE in response.content.decode()
 
 
 def test_page_csv_and_pdf_publish_the_same_table(world, counts):
