@@ -32,7 +32,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import include, path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -74,7 +74,11 @@ def is_verified(user):
 
 
 def safe_next(request, default=""):
+    """`next` if it is a path on this site; never a view name or another
+    site (`redirect()` would look a bare word up as a view name)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        return default
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -240,12 +244,12 @@ def second_step(request):
     """Sign-in, step two: a code from the app, a recovery code or a passkey."""
     user = request.user
     if not user.is_authenticated:
-        return redirect(with_next(reverse("login"), request))
+        return HttpResponseRedirect(with_next(reverse("login"), request))
     landing = safe_next(request) or landing_url(user)
     if user.is_verified():
-        return redirect(landing)
+        return HttpResponseRedirect(landing)
     if not has_factor(user):
-        return redirect(with_next(ENROL_URL, request))
+        return HttpResponseRedirect(with_next(ENROL_URL, request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
@@ -264,7 +268,7 @@ def second_step(request):
                 else AuditEvent.Action.SIGN_IN,
                 user,
             )
-            return redirect(landing)
+            return HttpResponseRedirect(landing)
         form.add_error(
             "code",
             _(
@@ -309,10 +313,10 @@ def factors(request):
     """
     user = request.user
     if not user.is_authenticated:
-        return redirect(with_next(reverse("login"), request))
+        return HttpResponseRedirect(with_next(reverse("login"), request))
     verified = user.is_verified()
     if not verified and has_factor(user):
-        return redirect(with_next(SECOND_STEP_URL, request))
+        return HttpResponseRedirect(with_next(SECOND_STEP_URL, request))
 
     totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     pending = None
@@ -339,7 +343,7 @@ def factors(request):
                 totp, pending = pending, None
                 form = TotpConfirmForm()
                 if codes is None:
-                    return redirect(with_next(ENROL_URL, request))
+                    return HttpResponseRedirect(with_next(ENROL_URL, request))
             else:
                 form.add_error(
                     "code",
@@ -355,9 +359,9 @@ def factors(request):
         if WebAuthnCredential.objects.filter(user=user, confirmed=True).exists():
             TOTPDevice.objects.filter(user=user).delete()
             audit(request, AuditEvent.Action.MFA_RESET, user)
-            return redirect(ENROL_URL)
+            return HttpResponseRedirect(ENROL_URL)
     elif request.method == "POST":
-        return redirect(with_next(ENROL_URL, request))
+        return HttpResponseRedirect(with_next(ENROL_URL, request))
 
     passkeys = WebAuthnCredential.objects.filter(user=user, confirmed=True)
     if verified and not recovery_count(user) and codes is None and has_factor(user):

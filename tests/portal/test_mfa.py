@@ -393,3 +393,18 @@ def test_passkey_script_messages_are_swedish(client):
         or "Nyckeln är registrerad." in catalog
     )
     assert "Verifieringen avbr" in catalog
+
+
+@pytest.mark.parametrize(
+    "target", ["0", "home", "logga-in", "javascript:alert(1)", "\\\\evil"]
+)
+def test_a_next_that_is_not_a_path_is_ignored(world, target):
+    """Found by the fuzz test: `redirect("0")` looked up a view named 0."""
+    user = world["users"]["rep_a"]
+    client = Client()
+    client.force_login(user)
+
+    response = client.get("/logga-in/tvastegs/", {"next": target})
+
+    assert response.status_code == 302
+    assert response.url == "/samordning/"
