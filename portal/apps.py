@@ -10,5 +10,7 @@ class PortalConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from portal.middleware import remember_login_time
+        from portal.observability import connect_signals
 
         user_logged_in.connect(remember_login_time, dispatch_uid="portal-login-at")
+        connect_signals()
