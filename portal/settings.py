@@ -350,6 +350,9 @@ _email_options = {
         "password": _email.get("EMAIL_HOST_PASSWORD"),
         "use_tls": _email.get("EMAIL_USE_TLS"),
         "use_ssl": _email.get("EMAIL_USE_SSL"),
+        # A mail server that accepts the connection and then says nothing
+        # must not hold a worker forever.
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),
     }.items()
     if value not in (None, "")
 }
