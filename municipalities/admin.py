@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from municipalities.coordination import policies, services
-from municipalities.coordination.invitations import invitation_send
+from municipalities.coordination.invitations import invitation_mail_send
 from municipalities.models import (
     Action,
     Decision,
@@ -225,19 +225,20 @@ class InvitationAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.Mode
             obj.invited_by = request.user
         super().save_model(request, obj, form, change)
         if not change:
-            invitation_send(obj)
+            invitation_mail_send.enqueue(obj.pk)
             self.message_user(
-                request, _("Inbjudan skickades till %(email)s.") % {"email": obj.email}
+                request,
+                _("Inbjudan till %(email)s skickas strax.") % {"email": obj.email},
             )
 
     @admin.action(description=_("Skicka inbjudan igen"))
     def send_again(self, request, queryset):
         count = 0
         for invitation in queryset.filter(accepted_at=None):
-            invitation_send(invitation)
+            invitation_mail_send.enqueue(invitation.pk)
             count += 1
         self.message_user(
-            request, _("%(count)d inbjudningar skickades.") % {"count": count}
+            request, _("%(count)d inbjudningar skickas strax.") % {"count": count}
         )
 
 

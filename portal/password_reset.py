@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from portal import ratelimit
+from portal import mail, ratelimit
 
 SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
 EMAIL_TEMPLATE = "registration/password_reset_email.txt"
@@ -45,9 +45,15 @@ def password_reset_request(*, email, client):
 
 
 @task()
-def password_reset_send(user_ids):
-    """Mail each account still allowed to reset a link made now."""
-    users = get_user_model()._default_manager.filter(pk__in=user_ids, is_active=True)
+def password_reset_send(user_ids, attempt=1):
+    """Mail each account still allowed to reset a link made now. When the
+    mail server fails, the accounts not yet mailed are tried again later
+    (`portal.mail`)."""
+    users = (
+        get_user_model()
+        ._default_manager.filter(pk__in=user_ids, is_active=True)
+        .order_by("pk")
+    )
     sent = 0
     for user in users:
         if not user.has_usable_password():
@@ -58,10 +64,18 @@ def password_reset_send(user_ids):
             "token": default_token_generator.make_token(user),
         }
         subject = "".join(render_to_string(SUBJECT_TEMPLATE, context).splitlines())
-        EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string(EMAIL_TEMPLATE, context),
-            to=[user.email],
-        ).send()
+        try:
+            EmailMultiAlternatives(
+                subject=subject,
+                body=render_to_string(EMAIL_TEMPLATE, context),
+                to=[user.email],
+            ).send()
+        except mail.MAIL_ERRORS as error:
+            remaining = sorted(pk for pk in user_ids if pk >= user.pk)
+            if mail.retry_later(
+                password_reset_send, error, attempt=attempt, args=(remaining,)
+            ):
+                return sent
+            raise
         sent += 1
     return sent

@@ -63,6 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every answer, redirects and error pages included, carries the
+    # request id and is logged once.
+    "portal.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.RejectControlCharactersMiddleware",
@@ -124,12 +127,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    # A kept connection is checked before its first use in a request, so one
+    # the server dropped (a restart) is replaced on the next request.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    # Seconds to wait for the server before a page answers the Swedish 503
+    # (2 is libpq's minimum); see portal/postgresql for the fast failure
+    # that follows an unreachable server.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=2)
+    )
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"]["ENGINE"] = "portal.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # An unreachable Redis must cost a page a second, not a hang: connecting
+    # and each answer are bounded (options in CACHE_URL's query win).
+    _cache_timeout = env.float("CACHE_SOCKET_TIMEOUT", default=1.0)
+    _cache_options = CACHES["default"].setdefault("OPTIONS", {})
+    _cache_options.setdefault("socket_connect_timeout", _cache_timeout)
+    _cache_options.setdefault("socket_timeout", _cache_timeout)
 
 # --- Accounts ------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"
@@ -355,6 +374,9 @@ _email_options = {
         "password": _email.get("EMAIL_HOST_PASSWORD"),
         "use_tls": _email.get("EMAIL_USE_TLS"),
         "use_ssl": _email.get("EMAIL_USE_SSL"),
+        # A mail server that accepts the connection and then says nothing
+        # must not hold a worker forever.
+        "timeout": env.int("EMAIL_TIMEOUT", default=10),
     }.items()
     if value not in (None, "")
 }
@@ -378,13 +400,16 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# /readyz answers 503 when the oldest task due in the queue has waited longer
+# than this (the worker is down or far behind).
+READYZ_MAX_TASK_WAIT_SECONDS = env.int("READYZ_MAX_TASK_WAIT_SECONDS", default=900)
 
 # --- Security -------------------------------------------------------------
 # HTTPS is on by default outside DEBUG: secure cookies, HSTS and the redirect
 # to https. Behind a TLS-terminating proxy that overwrites X-Forwarded-Proto.
 HTTPS = env.bool("HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
@@ -462,14 +487,18 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Logging --------------------------------------------------------------
+# One JSON object per line (portal.observability.JsonFormatter): time (UTC),
+# level, logger, message and the request id, which the response returns in
+# X-Request-ID and queued tasks carry to the worker. Each request logs one
+# line with method, path (no query string), status and duration.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "portal.observability.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "json"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -480,6 +509,27 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Error reporting, only when SENTRY_DSN is set: no personal data leaves
+# (no cookies, bodies, query strings, headers, local variables or user
+# addresses; portal.observability.sentry_before_send). Use an EU-hosted or
+# self-hosted Sentry.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    from portal.observability import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+        before_send=sentry_before_send,
+        # Breadcrumbs would carry log messages and SQL: none are sent.
+        before_breadcrumb=lambda crumb, hint: None,
+    )
 
 # --- Programme ------------------------------------------------------------
 PORTAL_NAME = "FoU Nordväst"

@@ -6,7 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
-from portal import accounts, mfa, sso, views
+from portal import accounts, health, mfa, sso, views
 from portal.sitemaps import SITEMAPS
 
 pages = (
@@ -23,6 +23,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include(pages)),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("sok/", views.search_page, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     path(

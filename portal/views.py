@@ -1,5 +1,7 @@
 """Site-wide pages that belong to no single domain app."""
 
+import sys
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -9,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from portal import unavailable
 from portal.breadcrumbs import breadcrumbs
 from portal.search import MAX_QUERY_LENGTH, search
 from presentations.models import Session
@@ -101,7 +104,14 @@ def robots_txt(request):
 
 
 def server_error(request):
-    """500 page rendered without context processors: the failure may be theirs."""
+    """500 page rendered without context processors: the failure may be theirs.
+
+    Django calls this for every exception no view or middleware handled,
+    wherever it was raised, inside the `except` that caught it. When the
+    database or the cache cannot be reached the answer is the Swedish 503
+    instead."""
+    if unavailable.is_unavailable(sys.exception()):
+        return unavailable.service_unavailable()
     template = loader.get_template("500.html")
     return HttpResponse(
         template.render({"portal_name": settings.PORTAL_NAME}), status=500

@@ -199,10 +199,10 @@ class NewsletterIssueAdmin(
         issue = self._issue(request, pk)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        newsletter.issue_send_test(issue, request.user.email)
+        newsletter.issue_test_send.enqueue(issue.pk, request.user.pk)
         self.message_user(
             request,
-            _("Ett testutskick skickades till %(email)s.")
+            _("Ett testutskick skickas strax till %(email)s.")
             % {"email": request.user.email},
         )
         return redirect("admin:programme_newsletterissue_change", issue.pk)

@@ -7,13 +7,21 @@ in the same breath, so a worker that dies can leave at most the one row it
 was sending in doubt. Such a stale "sending" row is re-queued after
 STALE_CLAIM: we prefer the small chance of one duplicate to silently
 skipping someone (at-least-once, bounded to one message per crash).
+
+A delivery that fails records the error on its row; one that may pass
+(`portal.mail.is_temporary`: the server unreachable or timing out, "try
+later") goes back in the queue for another try after 2, 4, 8 and 16
+minutes, and `send_batch` queues itself again for when it is due; after
+MAX_ATTEMPTS, or at a permanent refusal, the row is marked failed. The
+subscription mails (confirmation, "already subscribed") and the editor's
+test mail are tasks too: no page waits for the mail server.
 """
 
 import datetime
 import logging
-import smtplib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
@@ -24,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import ratelimit
+from portal import mail, ratelimit
 from programme.models import Delivery, NewsletterIssue, Subscriber
 
 logger = logging.getLogger(__name__)
@@ -91,19 +99,14 @@ def _send(subject, template, context, to, headers=None):
 @transaction.atomic
 def subscribe(*, email, all_news, focus_areas, consent_text, client_address):
     """Start or refresh a subscription. The caller's answer never depends on
-    whether the address was already subscribed."""
+    whether the address was already subscribed. The mail (a confirmation
+    link, or a note that the address already subscribes) is queued for the
+    worker in the same transaction."""
     check_rate(email, client_address)
     email = email.strip().lower()
     subscriber = Subscriber.objects.select_for_update().filter(email=email).first()
     if subscriber and subscriber.confirmed_at:
-        transaction.on_commit(
-            lambda: _send(
-                _("Du prenumererar redan på nyhetsbrevet"),
-                "already_subscribed",
-                {"manage_url": manage_url(subscriber)},
-                subscriber.email,
-            )
-        )
+        subscription_mail_send.enqueue(subscriber.pk, ALREADY_SUBSCRIBED)
         return
     now = timezone.now()
     if subscriber is None:
@@ -113,17 +116,44 @@ def subscribe(*, email, all_news, focus_areas, consent_text, client_address):
     subscriber.consented_at = now
     subscriber.save()
     subscriber.focus_areas.set(focus_areas)
-    link = _absolute(
-        reverse("newsletter:confirm", kwargs={"signed": confirm_token(subscriber)})
-    )
-    transaction.on_commit(
-        lambda: _send(
-            _("Bekräfta din prenumeration"),
-            "confirm",
-            {"link": link, "days": CONFIRM_MAX_AGE.days},
-            subscriber.email,
-        )
-    )
+    subscription_mail_send.enqueue(subscriber.pk, CONFIRM)
+
+
+CONFIRM = "confirm"
+ALREADY_SUBSCRIBED = "already_subscribed"
+
+
+@task()
+def subscription_mail_send(subscriber_id, kind, attempt=1):
+    """Mail a subscriber the confirmation link, or that they already
+    subscribe. The task holds the subscription's id, never the address; a
+    subscription erased or confirmed meanwhile gets no confirmation mail."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return "erased"
+    if kind == CONFIRM:
+        if subscriber.confirmed_at is not None:
+            return "confirmed"
+        signed = confirm_token(subscriber)
+        subject = _("Bekräfta din prenumeration")
+        context = {
+            "link": _absolute(reverse("newsletter:confirm", kwargs={"signed": signed})),
+            "days": CONFIRM_MAX_AGE.days,
+        }
+    elif kind == ALREADY_SUBSCRIBED:
+        subject = _("Du prenumererar redan på nyhetsbrevet")
+        context = {"manage_url": manage_url(subscriber)}
+    else:
+        raise ValueError(f"unknown subscription mail {kind!r}")
+    try:
+        _send(subject, kind, context, subscriber.email)
+    except mail.MAIL_ERRORS as error:
+        if mail.retry_later(
+            subscription_mail_send, error, attempt=attempt, args=(subscriber_id, kind)
+        ):
+            return "retry"
+        raise
+    return "sent"
 
 
 def confirm(signed):
@@ -197,6 +227,25 @@ def issue_message(issue, subscriber):
     return message
 
 
+@task()
+def issue_test_send(issue_id, user_id, attempt=1):
+    """The worker's side of the admin's test button: send the issue to the
+    editor who pressed it."""
+    issue = NewsletterIssue.objects.filter(pk=issue_id).first()
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if issue is None or user is None or not user.email:
+        return "gone"
+    try:
+        issue_send_test(issue, user.email)
+    except mail.MAIL_ERRORS as error:
+        if mail.retry_later(
+            issue_test_send, error, attempt=attempt, args=(issue_id, user_id)
+        ):
+            return "retry"
+        raise
+    return "sent"
+
+
 def issue_send_test(issue, email):
     """Send the issue to one address (the editor), marked as a test."""
     text, html = render_issue(issue)
@@ -254,14 +303,6 @@ def _claim_one(issue_id, now):
         return delivery
 
 
-def _is_temporary(error):
-    if isinstance(error, smtplib.SMTPResponseException):
-        return 400 <= error.smtp_code < 500
-    return isinstance(
-        error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError
-    )
-
-
 def requeue_stale(issue_id, now):
     """Rows left 'sending' by a worker that died go back in the queue."""
     return Delivery.objects.filter(
@@ -289,15 +330,17 @@ def send_batch(issue_id):
             continue
         try:
             issue_message(issue, delivery.subscriber).send()
-        except (smtplib.SMTPException, OSError) as error:
-            temporary = _is_temporary(error) and delivery.attempts < MAX_ATTEMPTS
+        except Exception as error:
+            # Whatever went wrong, the row records it and leaves "sending":
+            # a failure that may pass is tried again after a pause.
+            if not isinstance(error, mail.MAIL_ERRORS):
+                logger.exception("newsletter delivery %s failed", delivery.pk)
+            temporary = mail.is_temporary(error) and delivery.attempts < MAX_ATTEMPTS
             delivery.status = (
                 Delivery.Status.QUEUED if temporary else Delivery.Status.FAILED
             )
             delivery.next_attempt_at = (
-                now + datetime.timedelta(minutes=2**delivery.attempts)
-                if temporary
-                else None
+                now + mail.backoff(delivery.attempts) if temporary else None
             )
             delivery.last_error = f"{type(error).__name__}: {error}"[:300]
             delivery.save(update_fields=["status", "next_attempt_at", "last_error"])

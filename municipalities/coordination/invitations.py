@@ -33,6 +33,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
@@ -40,7 +41,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipalities.models import Invitation, Membership
-from portal import ratelimit
+from portal import mail, ratelimit
 from portal.accounts import with_submit
 from portal.audit import AuditOrigin, audit_event, client_address
 from portal.models import AuditEvent
@@ -73,8 +74,27 @@ def account_for(email):
     return get_user_model().objects.filter(email__iexact=email.strip()).first()
 
 
+@task()
+def invitation_mail_send(invitation_id, attempt=1):
+    """The worker mails an open invitation's link (the admin queues this);
+    an invitation accepted or deleted meanwhile gets no mail."""
+    invitation = Invitation.objects.filter(pk=invitation_id, accepted_at=None).first()
+    if invitation is None:
+        return "gone"
+    try:
+        invitation_send(invitation)
+    except mail.MAIL_ERRORS as error:
+        if mail.retry_later(
+            invitation_mail_send, error, attempt=attempt, args=(invitation_id,)
+        ):
+            return "retry"
+        raise
+    return "sent"
+
+
 def invitation_send(invitation, *, request=None):
-    """Email the signed link; the link is the only way in."""
+    """Email the signed link; the link is the only way in. Pages queue
+    `invitation_mail_send` instead of calling this."""
     link = settings.SITE_URL + reverse(
         "invitation-accept", kwargs={"token": invitation_token(invitation)}
     )

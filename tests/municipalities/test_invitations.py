@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 
 from municipalities.models import Invitation, Membership
 from tests import factories
+from tests.tasks import run_queued_tasks
 
 
 @pytest.fixture
@@ -31,6 +32,8 @@ def test_invitation_admin_add_sends_the_link(lead_client, mailoutbox):
     )
 
     assert response.status_code == 302
+    assert mailoutbox == []  # the page only queues the mail
+    assert run_queued_tasks() == 1
     invitation = Invitation.objects.get()
     assert (invitation.invited_by, invitation.role) == (lead, "secretary")
     assert invitation.sent_at is not None
@@ -50,4 +53,5 @@ def test_invitation_admin_send_again_skips_accepted(admin_client, mailoutbox):
     )
 
     assert response.status_code == 302
+    assert run_queued_tasks() == 1
     assert [message.to for message in mailoutbox] == [["oppen@example.se"]]
