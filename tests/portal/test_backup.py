@@ -281,6 +281,8 @@ def small_site(settings):
 @committing
 def test_restore_drill_gives_back_every_row_and_every_file(roots, archive_dir):
     fill_every_table()
+    before_users = list(User.objects.values_list("pk", flat=True))
+    before_events = list(AuditEvent.objects.values_list("pk", flat=True))
     before = raw_tables()
     empty = sorted(table for table, (count, _digest) in before.items() if not count)
     assert empty == [], "the drill must put rows in every table"
@@ -314,6 +316,9 @@ def test_restore_drill_gives_back_every_row_and_every_file(roots, archive_dir):
     )
     assert second["tables"] == first["tables"]
     assert second["files"] == first["files"]
+    # The sequences follow the restored ids: new rows get new ones.
+    assert factories.UserFactory().pk > max(before_users)
+    assert factories.AuditEventFactory().pk > max(before_events)
 
 
 @committing
@@ -660,6 +665,17 @@ def test_restore_refuses_a_file_name_that_leads_elsewhere(
 
     assert_nothing_restored(roots)
     assert not (tmp_path / "utanfor.txt").exists()
+
+
+@in_a_transaction
+def test_restore_refuses_a_database_that_is_not_migrated(archive_and_empty_site, roots):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE axes_accesslog")
+
+    with pytest.raises(CommandError, match="Databasen är inte migrerad"):
+        run_restore(archive_and_empty_site)
+
+    assert_nothing_restored(roots)
 
 
 @in_a_transaction
