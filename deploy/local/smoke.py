@@ -646,11 +646,12 @@ class Smoke:
         ready = self.stack.get("/readyz", timeout=5)
         if ready.status_code != 200:
             problems.append(f"/readyz after the outage: {ready.status_code}")
-        expect(not problems, f"{len(problems)} wrong: {summary(problems)}")
-        return (
-            f"100/100 answered 503 (slowest {slowest:.2f} s), outage {outage:.1f} s, "
-            f"first 200 after {first_ok:.2f} s"
+        timings = (
+            f"slowest answer {slowest:.2f} s, outage {outage:.1f} s, first 200 "
+            f"after {'none' if first_ok is None else f'{first_ok:.2f} s'}"
         )
+        expect(not problems, f"{len(problems)} wrong ({timings}): {summary(problems)}")
+        return f"100/100 answered 503; {timings}"
 
     def outage_probes(self):
         """What /healthz and /readyz say while the database is down."""

@@ -1,12 +1,14 @@
-"""Render the nginx site from the portal's environment.
+"""Render the nginx site from the portal's environment file.
 
-    set -a; . /etc/portal/portal.env; set +a
-    python3 deploy/nginx/render.py -o /etc/nginx/sites-available/portal.conf
+    python3 deploy/nginx/render.py --env-file /etc/portal/portal.env \\
+        -o /etc/nginx/sites-available/portal.conf
 
 Reads `portal.conf.template` beside this file and fills each `{{NAME}}`
-from an environment variable of that name (the portal's own variables where
-they mean the same: STATIC_ROOT, MEDIA_ROOT, PRIVATE_MEDIA_ROOT,
-ALLOWED_HOSTS, HSTS_PRELOAD), with the defaults below. A missing required
+from a variable of that name, in the environment file (read as systemd
+reads an EnvironmentFile) or in the environment, which wins. The portal's
+own variables are used where they mean the same (STATIC_ROOT, MEDIA_ROOT,
+PRIVATE_MEDIA_ROOT, ALLOWED_HOSTS, HSTS_PRELOAD); the defaults are below,
+and README "Deploying" lists every variable. A missing required
 value, an unknown placeholder, or a PRIVATE_MEDIA_ROOT that nginx would
 serve (inside MEDIA_ROOT or STATIC_ROOT) stops it with a message.
 
@@ -100,12 +102,30 @@ def render(environ):
     return fill(TEMPLATE.read_text(), values)
 
 
+def read_env_file(path):
+    """KEY=VALUE lines, as systemd's EnvironmentFile: comments and blank
+    lines skipped, one pair of surrounding quotes taken off."""
+    values = {}
+    for raw in Path(path).read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")) or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--env-file", help="the portal's environment file")
     parser.add_argument("-o", "--output", help="file to write (default: stdout)")
     args = parser.parse_args(argv)
     try:
-        text = render(os.environ)
+        environ = read_env_file(args.env_file) if args.env_file else {}
+        text = render({**environ, **os.environ})
     except RenderError as error:
         sys.exit(f"render.py: {error}")
     if args.output:

@@ -307,3 +307,37 @@ def test_systemd_units_start_the_deployed_files():
         assert service["NoNewPrivileges"] == "yes"
     # The private attachments are writable (uploads), never served by nginx.
     assert "/srv/portal/private-media" in web["ReadWritePaths"].split()
+
+
+def test_the_environment_file_is_read_as_systemd_reads_it(tmp_path):
+    env_file = tmp_path / "portal.env"
+    env_file.write_text(
+        "# a comment\n"
+        "DEFAULT_FROM_EMAIL=FoU Nordväst <noreply@fou-nordvast.se>\n"
+        "\n"
+        'STATIC_ROOT="/srv/portal/static"\n'
+        "MEDIA_ROOT='/srv/portal/media'\n"
+        "SITE_URL=https://portal.example.se/?a=b=c\n"
+    )
+
+    assert render.read_env_file(env_file) == {
+        "DEFAULT_FROM_EMAIL": "FoU Nordväst <noreply@fou-nordvast.se>",
+        "STATIC_ROOT": "/srv/portal/static",
+        "MEDIA_ROOT": "/srv/portal/media",
+        "SITE_URL": "https://portal.example.se/?a=b=c",
+    }
+
+
+def test_the_environment_wins_over_the_file(tmp_path, monkeypatch, capsys):
+    env_file = tmp_path / "portal.env"
+    env_file.write_text("\n".join(f"{key}={value}" for key, value in ENV.items()))
+    for key in ENV:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("APP_SERVERS", "127.0.0.1:9001")
+
+    render.main(["--env-file", str(env_file)])
+
+    upstream = re.search(
+        r"upstream portal_app \{(.*?)\}", capsys.readouterr().out, re.S
+    )
+    assert re.findall(r"server (\S+) ", upstream[1]) == ["127.0.0.1:9001"]
