@@ -62,3 +62,22 @@ messages: $(VENV)/.runtime.stamp
 
 clean:
 	rm -rf .test-staticfiles .test-media staticfiles
+
+# --- The production stack on this machine (deploy/, README "Deploying") -----
+# nginx with TLS in front of two gunicorn app servers, the task worker, on
+# PostgreSQL (database portal_stack) and Redis; state in .stack/.
+.PHONY: prod-up prod-down prod-status prod-smoke
+
+prod-up: $(VENV)/.runtime.stamp
+	deploy/local/stack.sh up
+
+prod-down:
+	deploy/local/stack.sh down
+
+prod-status:
+	deploy/local/stack.sh status
+
+# Starts the stack, runs the smoke and fault checks, stops the stack.
+# SMOKE_ARGS=--no-faults leaves PostgreSQL running; --faults runs only the outage.
+prod-smoke: $(VENV)/.runtime.stamp
+	deploy/local/smoke.sh $(SMOKE_ARGS)

@@ -110,6 +110,13 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("The audit log is append-only.")
 
+    def prune(self, *, before):
+        """Delete these rows where recorded before `before`, and return how
+        many: the retention period (`RETENTION_AUDIT_DAYS`, `portal.retention`)
+        is the only exception to append-only."""
+        deleted, _by_model = models.QuerySet.delete(self.filter(at__lt=before))
+        return deleted
+
 
 class AuditEvent(models.Model):
     """Who did what to which object, when and from where. Append-only.

@@ -404,6 +404,39 @@ TASKS = {
 # than this (the worker is down or far behind).
 READYZ_MAX_TASK_WAIT_SECONDS = env.int("READYZ_MAX_TASK_WAIT_SECONDS", default=900)
 
+# --- Retention (manage.py maintenance, portal.retention) --------------------
+# Days each kind of record is kept before the daily maintenance run deletes
+# it (or, for newsletter deliveries, blanks the address kept on the row);
+# 0 keeps it for good. The periods are the programme's to decide with its
+# data protection officer (gallringsbeslut); the defaults keep nothing longer
+# than the work needs.
+
+
+def _retention_days(name, default):
+    value = env.int(name, default=default)
+    if value < 0:
+        raise ImproperlyConfigured(f"{name} must be 0 (keep) or a number of days.")
+    return value
+
+
+RETENTION_AUDIT_DAYS = _retention_days("RETENTION_AUDIT_DAYS", 730)
+RETENTION_LOGIN_RECORDS_DAYS = _retention_days("RETENTION_LOGIN_RECORDS_DAYS", 90)
+RETENTION_TASK_RESULTS_DAYS = _retention_days("RETENTION_TASK_RESULTS_DAYS", 14)
+RETENTION_UNCONFIRMED_SUBSCRIBERS_DAYS = _retention_days(
+    "RETENTION_UNCONFIRMED_SUBSCRIBERS_DAYS", 30
+)
+RETENTION_DELIVERIES_DAYS = _retention_days("RETENTION_DELIVERIES_DAYS", 90)
+RETENTION_INVITATIONS_DAYS = _retention_days("RETENTION_INVITATIONS_DAYS", 90)
+# Sign-in records are what the lockout counts: pruning them inside the
+# cool-off would lift a lock early.
+if (
+    RETENTION_LOGIN_RECORDS_DAYS
+    and datetime.timedelta(days=RETENTION_LOGIN_RECORDS_DAYS) <= AXES_COOLOFF_TIME
+):
+    raise ImproperlyConfigured(
+        "RETENTION_LOGIN_RECORDS_DAYS must be longer than LOGIN_COOLOFF_MINUTES."
+    )
+
 # --- Security -------------------------------------------------------------
 # HTTPS is on by default outside DEBUG: secure cookies, HSTS and the redirect
 # to https. Behind a TLS-terminating proxy that overwrites X-Forwarded-Proto.
