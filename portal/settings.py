@@ -126,6 +126,35 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# A pool of PostgreSQL connections per worker process (psycopg_pool), shared
+# by its threads: a request borrows a connection and gives it back instead
+# of opening one (CONN_MAX_AGE must then be 0). Size it to gunicorn's
+# --threads; the database sees at most workers x DB_POOL_MAX_SIZE
+# connections per app server, plus the task worker's.
+DB_POOL = env.bool("DB_POOL", default=False)
+if DB_POOL:
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DB_POOL needs PostgreSQL (DATABASE_URL).")
+    if DATABASES["default"]["CONN_MAX_AGE"] != 0:
+        raise ImproperlyConfigured(
+            "DB_POOL and CONN_MAX_AGE exclude each other: set CONN_MAX_AGE=0."
+        )
+    _pool_min = env.int("DB_POOL_MIN_SIZE", default=1)
+    _pool_max = env.int("DB_POOL_MAX_SIZE", default=4)
+    _pool_timeout = env.float("DB_POOL_TIMEOUT", default=10.0)
+    if not (0 <= _pool_min <= _pool_max and _pool_max > 0 and _pool_timeout > 0):
+        raise ImproperlyConfigured(
+            "DB_POOL needs 0 <= DB_POOL_MIN_SIZE <= DB_POOL_MAX_SIZE, "
+            "DB_POOL_MAX_SIZE > 0 and DB_POOL_TIMEOUT > 0."
+        )
+    # A request that waits longer than the timeout for a connection fails
+    # (django.db.OperationalError) rather than queue without end. Connections
+    # are checked before they are handed out (CONN_HEALTH_CHECKS).
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": _pool_min,
+        "max_size": _pool_max,
+        "timeout": _pool_timeout,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
