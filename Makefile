@@ -15,7 +15,8 @@ MANAGE := $(BIN)/python manage.py
 TEST_ENV := SECRET_KEY=test-only-insecure-key HTTPS=false DEBUG=false \
 	STATIC_ROOT=$(CURDIR)/.test-staticfiles MEDIA_ROOT=$(CURDIR)/.test-media
 
-.PHONY: help run test lint migrate seed worker collectstatic messages clean
+.PHONY: help run test lint migrate seed worker collectstatic messages clean \
+	system-packages-run system-packages-test
 
 help:
 	@echo "make run    – install, migrate SQLite, load demo content, serve on http://127.0.0.1:8000"
@@ -34,11 +35,19 @@ $(VENV)/.dev.stamp: requirements-dev.lock | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
 	touch $@ $(VENV)/.runtime.stamp
 
-node_modules/.stamp: package-lock.json
+# Debian packages: installed when make runs as root, otherwise named with the
+# exact apt-get line (scripts/system-packages.sh).
+system-packages-run:
+	scripts/system-packages.sh run
+
+system-packages-test:
+	scripts/system-packages.sh test
+
+node_modules/.stamp: package-lock.json | system-packages-test
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-run: $(VENV)/.runtime.stamp
+run: system-packages-run $(VENV)/.runtime.stamp
 	DEBUG=true $(MANAGE) migrate --no-input
 	DEBUG=true $(MANAGE) seed_demo
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
@@ -51,7 +60,7 @@ lint: $(VENV)/.dev.stamp
 	$(BIN)/ruff format --check .
 	PYTHONPATH=. $(BIN)/python scripts/check_import_cycles.py
 
-test: $(VENV)/.dev.stamp node_modules/.stamp lint
+test: system-packages-test $(VENV)/.dev.stamp node_modules/.stamp lint
 	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
 	$(TEST_ENV) $(MANAGE) collectstatic --no-input --verbosity 0
 	$(TEST_ENV) $(BIN)/pytest -n 2 --dist loadgroup

@@ -27,7 +27,9 @@ def load_demo(*, with_logins: bool) -> dict:
     """Create or update the demo content; return what the caller should print."""
     programme = programme_demo.seed_mandate()
     groups = municipalities_demo.seed_groups(mandate=programme.mandate)
-    session, generated = presentations_demo.seed_kick_off(mandate=programme.mandate)
+    session, generated, missing = presentations_demo.seed_kick_off(
+        mandate=programme.mandate
+    )
     programme_demo.seed_news(
         programme=programme,
         sessions=[session],
@@ -44,4 +46,4 @@ def load_demo(*, with_logins: bool) -> dict:
             name="demo",
             defaults={"key": DEMO_TOTP_KEY, "confirmed": True, "last_t": -1},
         )
-    return {"slides_generated": generated, "logins": logins}
+    return {"slides_generated": generated, "slides_missing": missing, "logins": logins}

@@ -15,24 +15,37 @@ threaded gunicorn worker itself could deadlock, and a fresh interpreter per
 PDF would spend half a second importing WeasyPrint. `signal.alarm` is no
 alternative: it works only in the main thread, and gunicorn's gthread workers
 serve requests in other threads.
+
+The web worker never imports WeasyPrint (only `portal.pdf_engine` does, in
+the children). Without it, or without Pango, the site still serves and a PDF
+is refused as UNAVAILABLE (503). Media files the document names are read
+here, through the media storage, so the child needs neither the storage's
+credentials nor the network.
 """
 
+import html as html_escapes
 import logging
 import multiprocessing
+import re
 import time
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext_lazy as _
 
 from portal import pdf_render
-from portal.pdf_render import FileRoots, Limits, LocalFilesFetcher, RefusedURL
+from portal.pdf_render import FileRoots, Limits, RefusedURL, media_name
 
-__all__ = ["LocalFilesFetcher", "PdfRefused", "RefusedURL", "file_roots"]
+__all__ = ["PdfRefused", "RefusedURL", "file_roots", "render_pdf"]
+
+logger = logging.getLogger(__name__)
 
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["portal.pdf_render"])
+# portal.pdf_engine raises ImportError (which the fork server passes over)
+# when WeasyPrint cannot load; each child then answers UNAVAILABLE.
+_context.set_forkserver_preload(["portal.pdf_render", "portal.pdf_engine"])
 
 
 class PdfRefused(Exception):
@@ -42,12 +55,14 @@ class PdfRefused(Exception):
     TOO_SLOW = "too_slow"
     TOO_LARGE = "too_large"
     FAILED = "failed"
+    UNAVAILABLE = "unavailable"
 
     MESSAGES = {
         TOO_LONG: _("Innehållet är för omfattande för en PDF-fil."),
         TOO_SLOW: _("Det tog för lång tid att skapa PDF-filen och den avbröts."),
         TOO_LARGE: _("PDF-filen skulle bli för stor."),
         FAILED: _("Det gick inte att skapa PDF-filen."),
+        UNAVAILABLE: _("PDF-filer kan inte skapas på den här servern just nu."),
     }
 
     def __init__(self, reason):
@@ -55,13 +70,41 @@ class PdfRefused(Exception):
         self.reason = reason
         self.message = self.MESSAGES[reason]
         # Too much content is the request's fault (422); a renderer that ran
-        # out of time or failed may do better later (503).
-        self.status = 503 if reason in (self.TOO_SLOW, self.FAILED) else 422
+        # out of time, failed or is missing may do better later (503).
+        self.status = (
+            503 if reason in (self.TOO_SLOW, self.FAILED, self.UNAVAILABLE) else 422
+        )
 
 
-def file_roots() -> FileRoots:
-    """The folders the document may read: collected static files first, then
-    the folders `collectstatic` collects from (development), then media."""
+def media_files(html: str) -> dict[str, bytes]:
+    """The media files the document names (after MEDIA_URL), read through
+    the media storage, by storage name. A name that cannot be read is left
+    out (the renderer then refuses it); more than PDF_MAX_OUTPUT_BYTES in all
+    is refused as too large."""
+    found = {}
+    budget = settings.PDF_MAX_OUTPUT_BYTES
+    pattern = re.escape(settings.MEDIA_URL) + r"([^\"'\s<>()\\]+)"
+    for match in re.finditer(pattern, html):
+        name = media_name(html_escapes.unescape(match.group(1)))
+        if name is None or name in found:
+            continue
+        try:
+            with default_storage.open(name, "rb") as stored:
+                data = stored.read(budget + 1)
+        except Exception:  # missing, refused by the storage, or unreachable
+            logger.warning("PDF: a media file could not be read")
+            continue
+        budget -= len(data)
+        if budget < 0:
+            raise PdfRefused(PdfRefused.TOO_LARGE)
+        found[name] = data
+    return found
+
+
+def file_roots(html: str = "") -> FileRoots:
+    """The files the document may read: collected static files first, then
+    the folders `collectstatic` collects from (development), then the media
+    files `html` names."""
     static_dirs = [Path(settings.STATIC_ROOT)]
     # STATICFILES_DIRS entries with a prefix, (prefix, path), are not used.
     static_dirs += [
@@ -79,7 +122,7 @@ def file_roots() -> FileRoots:
         static_url=settings.STATIC_URL,
         static_dirs=tuple(static_dirs),
         media_url=settings.MEDIA_URL,
-        media_root=Path(settings.MEDIA_ROOT),
+        media=media_files(html),
     )
 
 
@@ -102,14 +145,15 @@ def render_pdf(html: str) -> bytes:
     receiver, sender = _context.Pipe(duplex=False)
     process = _context.Process(
         target=pdf_render.render_in_child,
-        args=(sender, html, file_roots(), limits),
+        args=(sender, html, file_roots(html), limits),
         daemon=True,
     )
     started = False
     try:
         try:
             process.start()
-        except OSError as exc:  # no process to be had (too many, no memory)
+        except (OSError, EOFError) as exc:
+            # No process to be had (too many, no memory), or no fork server.
             raise PdfRefused(PdfRefused.FAILED) from exc
         started = True
         # Only the child writes; without this close, a dead child's pipe
@@ -139,4 +183,6 @@ def render_pdf(html: str) -> bytes:
         return answer
     if answer in (pdf_render.OUTPUT_TOO_LARGE, pdf_render.OUT_OF_MEMORY):
         raise PdfRefused(PdfRefused.TOO_LARGE)
+    if answer == pdf_render.UNAVAILABLE:
+        raise PdfRefused(PdfRefused.UNAVAILABLE)
     raise PdfRefused(PdfRefused.FAILED)

@@ -1,29 +1,35 @@
-"""The WeasyPrint side of PDF rendering: runs in a child process.
+"""The child-process side of PDF rendering.
 
 `portal.pdf` starts `render_in_child` in a process of its own, so that a
 document that takes too long or needs too much memory can be killed without
 touching the web worker. Nothing here reads Django's settings or the
-database: the parent passes the file roots and the limits, and the child is
-forked from a server that has imported only this module.
+database: the parent passes the file roots, the media files the document
+names and the limits, and the child is forked from a server that has
+imported only this module and `portal.pdf_engine`.
+
+WeasyPrint itself is imported only in the child, by `portal.pdf_engine`: a
+web worker never loads it, so the site serves (and PDF links answer a
+Swedish 503) on a machine without Pango, WeasyPrint's system library.
 
 WeasyPrint would otherwise follow any URL in the document: file:// paths,
-other hosts, cloud metadata addresses. `LocalFilesFetcher` serves only files
-under the site's static and media URLs, from disk, and refuses everything
-else, so neither editors' text nor a template mistake can make the server
-read a local file or call out to the network.
+other hosts, cloud metadata addresses. `read_own_file` serves only files
+under the site's static URL, from disk, and the media files the parent read
+for this document through the media storage (local disk or object storage),
+and refuses everything else, so neither editors' text nor a template mistake
+can make the server read a local file or call out to the network.
 """
 
+import importlib
 import logging
 import mimetypes
+import posixpath
 import resource
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from PIL import Image
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +37,7 @@ logger = logging.getLogger(__name__)
 OUTPUT_TOO_LARGE = b"output"
 OUT_OF_MEMORY = b"memory"
 FAILED = b"failed"
+UNAVAILABLE = b"unavailable"
 
 
 class RefusedURL(ValueError):
@@ -45,7 +52,13 @@ class FileRoots:
     static_url: str
     static_dirs: tuple[Path, ...]
     media_url: str
-    media_root: Path
+    # The media files the document names, by storage name, read beforehand.
+    media: dict[str, bytes] = field(default_factory=dict, hash=False)
+
+    @property
+    def media_base(self) -> str:
+        """MEDIA_URL as an absolute URL (it may be relative to the site)."""
+        return urljoin(self.site_url + "/", self.media_url)
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,15 @@ class Limits:
     max_output_bytes: int
     max_memory_bytes: int
     max_image_pixels: int
+
+
+def media_name(relative: str) -> str | None:
+    """The storage name for a path after MEDIA_URL, or None when it leaves
+    the media folder."""
+    name = posixpath.normpath(unquote(relative.split("?", 1)[0].split("#", 1)[0]))
+    if name in ("", ".") or name.startswith(("/", "..")):
+        return None
+    return name
 
 
 def _inside(root: Path, relative: str) -> Path | None:
@@ -63,56 +85,32 @@ def _inside(root: Path, relative: str) -> Path | None:
     return None
 
 
-class LocalFilesFetcher(URLFetcher):
-    """Serve our own static and media files; refuse every other URL."""
-
-    def __init__(self, roots: FileRoots):
-        super().__init__(timeout=5, allowed_protocols=(), allow_redirects=False)
-        site = urlsplit(roots.site_url)
-        self.origin = (site.scheme, site.netloc)
-        self.roots = roots
-
-    def resolve(self, url: str) -> Path:
-        parts = urlsplit(url)
-        if (parts.scheme, parts.netloc) != self.origin:
-            raise RefusedURL(f"Refused URL outside the site: {url[:200]}")
-        path = unquote(parts.path)
-        found = None
-        if path.startswith(self.roots.static_url):
-            relative = path.removeprefix(self.roots.static_url)
-            for folder in self.roots.static_dirs:
-                found = _inside(folder, relative)
-                if found is not None:
-                    break
-        elif path.startswith(self.roots.media_url):
-            found = _inside(
-                self.roots.media_root, path.removeprefix(self.roots.media_url)
-            )
-        else:
-            raise RefusedURL(f"Refused URL outside static and media: {url[:200]}")
-        if found is None:
-            raise RefusedURL(f"No such file: {url[:200]}")
-        return found
-
-    def fetch(self, url, headers=None):
-        try:
-            path = self.resolve(url)
-        except RefusedURL:
-            logger.warning("PDF fetcher refused a URL")
-            raise
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, path.read_bytes(), headers={"Content-Type": content_type}
-        )
+def read_own_file(roots: FileRoots, url: str) -> tuple[str, bytes]:
+    """(file name, content) of one of our static or media files, or raise
+    RefusedURL."""
+    media_base = roots.media_base
+    if url.startswith(media_base):
+        name = media_name(url.removeprefix(media_base))
+        if name is None or name not in roots.media:
+            raise RefusedURL(f"No such media file: {url[:200]}")
+        return name, roots.media[name]
+    parts = urlsplit(url)
+    site = urlsplit(roots.site_url)
+    if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+        raise RefusedURL(f"Refused URL outside the site: {url[:200]}")
+    path = unquote(parts.path)
+    if not path.startswith(roots.static_url):
+        raise RefusedURL(f"Refused URL outside static and media: {url[:200]}")
+    relative = path.removeprefix(roots.static_url)
+    for folder in roots.static_dirs:
+        found = _inside(folder, relative)
+        if found is not None:
+            return found.name, found.read_bytes()
+    raise RefusedURL(f"No such file: {url[:200]}")
 
 
-def render(html: str, roots: FileRoots) -> bytes:
-    """Render an HTML document (from our templates) to PDF bytes, here."""
-    return HTML(
-        string=html,
-        base_url=roots.site_url + "/",
-        url_fetcher=LocalFilesFetcher(roots),
-    ).write_pdf()
+def content_type(name: str) -> str:
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 class _Collector(logging.Handler):
@@ -135,7 +133,8 @@ def render_in_child(connection, html: str, roots: FileRoots, limits: Limits):
     """Render in this (child) process and send two messages back.
 
     First the warnings logged while rendering, as (logger, level, message),
-    then the PDF, or one of OUTPUT_TOO_LARGE, OUT_OF_MEMORY and FAILED. The
+    then the PDF, or one of OUTPUT_TOO_LARGE, OUT_OF_MEMORY, FAILED and
+    UNAVAILABLE (WeasyPrint or a system library it needs is missing). The
     parent kills this process when it does not answer in time.
     """
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -148,7 +147,11 @@ def render_in_child(connection, html: str, roots: FileRoots, limits: Limits):
     collector = _Collector()
     logging.getLogger().addHandler(collector)
     try:
-        pdf = render(html, roots)
+        engine = importlib.import_module("portal.pdf_engine")
+        pdf = engine.render(html, roots)
+    except ImportError:
+        logger.exception("PDF rendering is unavailable: WeasyPrint cannot load")
+        answer = UNAVAILABLE
     except MemoryError:
         answer = OUT_OF_MEMORY
     except Exception:

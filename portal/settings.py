@@ -138,6 +138,35 @@ else:
     )
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["ENGINE"] = "portal.postgresql"
+# A pool of PostgreSQL connections per worker process (psycopg_pool), shared
+# by its threads: a request borrows a connection and gives it back instead
+# of opening one (CONN_MAX_AGE must then be 0). Size it to gunicorn's
+# --threads; the database sees at most workers x DB_POOL_MAX_SIZE
+# connections per app server, plus the task worker's.
+DB_POOL = env.bool("DB_POOL", default=False)
+if DB_POOL:
+    if DATABASES["default"]["ENGINE"] != "portal.postgresql":
+        raise ImproperlyConfigured("DB_POOL needs PostgreSQL (DATABASE_URL).")
+    if DATABASES["default"]["CONN_MAX_AGE"] != 0:
+        raise ImproperlyConfigured(
+            "DB_POOL and CONN_MAX_AGE exclude each other: set CONN_MAX_AGE=0."
+        )
+    _pool_min = env.int("DB_POOL_MIN_SIZE", default=1)
+    _pool_max = env.int("DB_POOL_MAX_SIZE", default=4)
+    _pool_timeout = env.float("DB_POOL_TIMEOUT", default=10.0)
+    if not (0 <= _pool_min <= _pool_max and _pool_max > 0 and _pool_timeout > 0):
+        raise ImproperlyConfigured(
+            "DB_POOL needs 0 <= DB_POOL_MIN_SIZE <= DB_POOL_MAX_SIZE, "
+            "DB_POOL_MAX_SIZE > 0 and DB_POOL_TIMEOUT > 0."
+        )
+    # A request that waits longer than the timeout for a connection fails
+    # (django.db.OperationalError) rather than queue without end. Connections
+    # are checked before they are handed out (CONN_HEALTH_CHECKS).
+    DATABASES["default"]["OPTIONS"]["pool"] = {
+        "min_size": _pool_min,
+        "max_size": _pool_max,
+        "timeout": _pool_timeout,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
@@ -316,15 +345,97 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
+
+
+def object_storage(*, bucket, private_bucket, endpoint_url, region, object_acls):
+    """MEDIA_URL and the STORAGES entries "default" and "private" for media on
+    S3-compatible object storage (portal.storage_s3)."""
+    common = {
+        "endpoint_url": endpoint_url or None,
+        "region_name": region or None,
+        # Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY from the
+        # environment, else boto3's other sources (an instance role).
+        "file_overwrite": False,
+        # Never a signed URL: public media need none, attachments get none.
+        "querystring_auth": False,
+        # Larger files read through the storage spill to a temporary file.
+        "max_memory_size": 5 * 1024 * 1024,
+        "addressing_style": "path" if endpoint_url else None,
+    }
+    if endpoint_url:
+        media_url = f"{endpoint_url}/{bucket}/"
+    elif region:
+        media_url = f"https://{bucket}.s3.{region}.amazonaws.com/"
+    else:
+        media_url = f"https://{bucket}.s3.amazonaws.com/"
+    public = {
+        "BACKEND": "portal.storage_s3.PublicMediaStorage",
+        "OPTIONS": {
+            **common,
+            "bucket_name": bucket,
+            "default_acl": "public-read" if object_acls else None,
+        },
+    }
+    private = {
+        "BACKEND": "portal.storage_s3.PrivateMediaStorage",
+        "OPTIONS": {
+            **common,
+            "bucket_name": private_bucket,
+            "default_acl": "private" if object_acls else None,
+        },
+    }
+    return media_url, public, private
+
+
+# Media: uploads (images, slides, slide previews) and the coordination area's
+# attachments. On local disk by default (one app server); on S3-compatible
+# object storage with MEDIA_STORAGE=s3, so that several app servers share
+# them. Attachments never get a URL: they live in a bucket (or folder) of
+# their own and are streamed only by the view that checks access.
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="local")
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-# Attachments in the coordination area: never under MEDIA_ROOT, never served
-# by the web server, only through a view that checks access.
 PRIVATE_MEDIA_ROOT = Path(
     env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media"))
 )
+if MEDIA_STORAGE == "local":
+    _media_url = "/media/"
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _private_storage = {"BACKEND": "portal.storage.PrivateFileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    PRIVATE_STORAGE_BUCKET_NAME = env.str("PRIVATE_STORAGE_BUCKET_NAME", default="")
+    if not (AWS_STORAGE_BUCKET_NAME and PRIVATE_STORAGE_BUCKET_NAME):
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME (public media) and "
+            "PRIVATE_STORAGE_BUCKET_NAME (attachments)."
+        )
+    if AWS_STORAGE_BUCKET_NAME == PRIVATE_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured(
+            "PRIVATE_STORAGE_BUCKET_NAME must be another bucket than "
+            "AWS_STORAGE_BUCKET_NAME: the media bucket is readable by anyone."
+        )
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="").rstrip("/")
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="")
+    # Buckets whose ACLs are disabled (AWS's "bucket owner enforced") refuse
+    # uploads that name an ACL: there the buckets' policies decide alone.
+    AWS_S3_OBJECT_ACLS = env.bool("AWS_S3_OBJECT_ACLS", default=True)
+    _media_url, _media_storage, _private_storage = object_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        private_bucket=PRIVATE_STORAGE_BUCKET_NAME,
+        endpoint_url=AWS_S3_ENDPOINT_URL,
+        region=AWS_S3_REGION_NAME,
+        object_acls=AWS_S3_OBJECT_ACLS,
+    )
+else:
+    raise ImproperlyConfigured("MEDIA_STORAGE must be local or s3.")
+# Where pages link uploads: the site's /media/ (served by the web server) or
+# the media bucket; a CDN or a proxy path in front of the bucket may be set.
+MEDIA_URL = env.str("MEDIA_URL", default=_media_url)
+if not MEDIA_URL.endswith("/"):
+    raise ImproperlyConfigured("MEDIA_URL must end with a slash.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -498,11 +609,19 @@ X_FRAME_OPTIONS = "DENY"
 
 # Strict policy: no inline script or style anywhere, ours or the admin's, and
 # nothing from another origin (the portal makes no third-party requests).
+# Images may come from the media bucket's origin when media are served from
+# there (MEDIA_STORAGE=s3 without a proxy path).
+_media_origin = urlsplit(MEDIA_URL)
 SECURE_CSP = {
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF],
+    "img-src": [CSP.SELF]
+    + (
+        [f"{_media_origin.scheme}://{_media_origin.netloc}"]
+        if _media_origin.netloc
+        else []
+    ),
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "form-action": [CSP.SELF],

@@ -1,16 +1,22 @@
 """Storage for files that must never be served directly by the web server.
 
-Attachments in the coordination area live outside MEDIA_ROOT and have no
-URL: they are read only by a view that has checked access.
+Attachments in the coordination area have no URL: they are read only by a
+view that has checked access (`attachment_download`), which streams them.
+`private_storage` is the storage STORAGES["private"] names: a folder outside
+MEDIA_ROOT (PRIVATE_MEDIA_ROOT) by default, a bucket of their own with
+MEDIA_STORAGE=s3 (`portal.storage_s3.PrivateMediaStorage`).
 """
 
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 
 
-class PrivateStorage(FileSystemStorage):
+class PrivateFileSystemStorage(FileSystemStorage):
     """Files under PRIVATE_MEDIA_ROOT, read from settings on every use."""
 
     @property
@@ -28,8 +34,22 @@ class PrivateStorage(FileSystemStorage):
     def url(self, name):
         raise ValueError("Private files have no URL; serve them through a view.")
 
+
+class PrivateStorage(LazyObject):
+    """STORAGES["private"], looked up on first use (and again when the
+    setting changes), so that models and migrations name no backend."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
     def deconstruct(self):
         return ("portal.storage.PrivateStorage", (), {})
 
 
 private_storage = PrivateStorage()
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting, **kwargs):
+    if setting == "STORAGES":
+        private_storage._wrapped = empty

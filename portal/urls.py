@@ -46,8 +46,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    # Development only: production serves media through the web server.
+if settings.DEBUG and settings.MEDIA_STORAGE == "local":
+    # Development only: production serves media through the web server (or
+    # from the media bucket, MEDIA_STORAGE=s3).
     urlpatterns += [
         path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}),
     ]

@@ -1,5 +1,7 @@
 """Fixtures shared by the whole suite."""
 
+import multiprocessing
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -8,6 +10,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
+import portal.pdf
 from tests import factories
 from tests.municipalities.conftest import private_media, world  # noqa: F401
 
@@ -92,3 +95,28 @@ def django_db_modify_db_settings(
             db.setdefault("TEST", {})["NAME"] = str(
                 tmp_path_factory.mktemp("db") / "test.sqlite3"
             )
+
+
+@pytest.fixture
+def without_pango(tmp_path):
+    """A folder holding a `weasyprint` that fails to import as it does
+    without Pango."""
+    package = tmp_path / "broken" / "weasyprint"
+    package.mkdir(parents=True)
+    message = (
+        "cannot load library 'libpango-1.0-0': "
+        "libpango-1.0-0: cannot open shared object file: No such file or directory"
+    )
+    (package / "__init__.py").write_text(f"raise OSError({message!r})\n")
+    return package.parent
+
+
+@pytest.fixture
+def pdf_child_without_pango(monkeypatch, without_pango):
+    """Render PDFs in freshly started children that see the broken package.
+
+    The test process's fork server is already running with the real
+    WeasyPrint loaded, so children are spawned instead; they import
+    portal.pdf_render afresh, with this process's import path."""
+    monkeypatch.setattr(portal.pdf, "_context", multiprocessing.get_context("spawn"))
+    monkeypatch.syspath_prepend(str(without_pango))

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.utils import translation
 from pypdf import PdfReader
 
-from portal.pdf import LocalFilesFetcher, PdfRefused, RefusedURL, file_roots, render_pdf
+from portal.pdf import PdfRefused, RefusedURL, file_roots, render_pdf
+from portal.pdf_engine import LocalFilesFetcher
 
 
 @pytest.mark.parametrize(
@@ -21,11 +22,22 @@ from portal.pdf import LocalFilesFetcher, PdfRefused, RefusedURL, file_roots, re
         "data:text/plain,hej",
         "SITE/static/../../../../etc/passwd",
         "SITE/media/../portal/settings.py",
+        "SITE/media/news/other.png",
         "SITE/admin/",
     ],
 )
-def test_pdf_fetcher_refuses_everything_but_own_files(url):
-    fetcher = LocalFilesFetcher(file_roots())
+def test_pdf_fetcher_refuses_everything_but_own_files(url, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "bild.png").write_bytes(b"\x89PNG")
+    (tmp_path / "news" / "other.png").write_bytes(b"\x89PNG")
+    # The document names one media file (and tries to climb out of media):
+    # only that one is read, and only that one is served.
+    fetcher = LocalFilesFetcher(
+        file_roots(
+            '<img src="/media/news/bild.png"><img src="/media/../portal/settings.py">'
+        )
+    )
 
     with pytest.raises(RefusedURL):
         fetcher.fetch(url.replace("SITE", settings.SITE_URL))
@@ -45,11 +57,37 @@ def test_pdf_fetcher_serves_own_media_file(settings, tmp_path):
     (tmp_path / "news").mkdir()
     (tmp_path / "news" / "bild.png").write_bytes(b"\x89PNG")
 
-    response = LocalFilesFetcher(file_roots()).fetch(
+    response = LocalFilesFetcher(file_roots('<img src="/media/news/bild.png">')).fetch(
         settings.SITE_URL + "/media/news/bild.png"
     )
 
     assert response.read() == b"\x89PNG"
+    assert response.content_type == "image/png"
+
+
+def test_pdf_media_files_are_read_through_the_storage_once_each(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "a.png").write_bytes(b"A")
+
+    media = file_roots(
+        '<img src="/media/news/a.png"><img src="/media/news/a.png?x=1">'
+        '<img src="/media/news/missing.png"><a href="/media/">x</a>'
+    ).media
+
+    assert media == {"news/a.png": b"A"}
+
+
+def test_pdf_media_files_over_the_output_limit_are_refused(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.PDF_MAX_OUTPUT_BYTES = 10
+    (tmp_path / "a.png").write_bytes(b"x" * 6)
+    (tmp_path / "b.png").write_bytes(b"x" * 6)
+
+    with pytest.raises(PdfRefused) as refused:
+        file_roots('<img src="/media/a.png"><img src="/media/b.png">')
+
+    assert refused.value.reason == PdfRefused.TOO_LARGE
 
 
 def test_pdf_fetcher_serves_static_files_not_yet_collected(settings, tmp_path):
@@ -137,4 +175,4 @@ def test_weasyprint_is_imported_only_by_the_bounded_renderer():
         if re.search(r"^\s*(from|import) weasyprint", path.read_text(), re.M)
     }
 
-    assert importers == {"portal/pdf_render.py"}
+    assert importers == {"portal/pdf_engine.py"}

@@ -13,6 +13,7 @@ from municipalities.models import Membership, Municipality
 from portal.demo import DEMO_PASSWORD, load_demo
 from portal.models import User
 from portal.uploads import validate_pdf
+from presentations.demo import PRESENTATIONS
 from presentations.models import Presentation
 from programme.models import FocusArea
 
@@ -260,3 +261,18 @@ def test_demo_logins_get_the_printed_authenticator_key_only_with_debug(settings)
     second = client.post(first.url, {"code": totp_code(device)})
     assert second.status_code == 302
     assert client.get("/samordning/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_seed_demo_without_pango_loads_everything_but_the_slides(
+    pdf_child_without_pango,
+):
+    output = run_seed()
+
+    assert "Nya exempelbilder: 0." in output
+    assert (
+        f"{len(PRESENTATIONS)} presentationer fick inga exempelbilder: "
+        "PDF-filer kan inte skapas"
+    ) in output
+    assert Presentation.objects.count() == len(PRESENTATIONS)
+    assert not Presentation.objects.exclude(slides="").exists()

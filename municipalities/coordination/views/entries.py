@@ -228,11 +228,16 @@ def attachment_download(request, pk):
     if not policies.can_download_attachment(request.user, attachment.entry):
         raise Http404
     audit_record(request, AuditEvent.Action.DOWNLOAD, attachment)
+    # Streamed from the private storage (a folder, or a bucket of its own):
+    # never a redirect to a URL that could be passed on.
+    stored = attachment.file.open("rb")
     response = FileResponse(
-        attachment.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+    # An object storage stream has a length FileResponse cannot find.
+    response.setdefault("Content-Length", str(stored.file.size))
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response

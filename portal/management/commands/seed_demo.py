@@ -20,6 +20,15 @@ class Command(BaseCommand):
             self.style.SUCCESS("Demoinnehållet är inläst.")
             + f" Nya exempelbilder: {result['slides_generated']}."
         )
+        if result["slides_missing"]:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{result['slides_missing']} presentationer fick inga "
+                    "exempelbilder: PDF-filer kan inte skapas på den här datorn "
+                    "(WeasyPrint eller Pango saknas, se scripts/system-packages.sh). "
+                    "Kör seed_demo igen när de finns."
+                )
+            )
         if not settings.DEBUG:
             self.stdout.write("DEBUG är av: inga demoinloggningar skapades.")
             return
