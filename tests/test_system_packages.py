@@ -126,13 +126,14 @@ def test_test_mode_fails_when_apt_get_did_not_install(machine):
     assert "still missing after apt-get install: libpango-1.0-0" in result.stderr
 
 
-def test_ci_mode_also_needs_the_postgresql_client(machine):
+def test_ci_mode_also_needs_the_postgresql_client_nginx_and_redis(machine):
     result = machine.run("ci", present=ALL_TEST)
 
     assert result.returncode == 1
-    assert "  apt-get install -y --no-install-recommends postgresql-client\n" in (
-        result.stderr
-    )
+    assert (
+        "  apt-get install -y --no-install-recommends postgresql-client nginx "
+        "redis-server\n"
+    ) in result.stderr
 
 
 def test_run_mode_needs_nothing_and_only_warns_about_pdfs(machine):

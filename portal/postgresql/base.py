@@ -29,6 +29,14 @@ def _server(conn_params):
     )
 
 
+def _pool_exhausted(error):
+    try:
+        from psycopg_pool import PoolTimeout
+    except ImportError:  # the pool extra is not installed
+        return False
+    return isinstance(error, PoolTimeout)
+
+
 def reset():
     """Forget every failure (tests)."""
     with _lock:
@@ -46,7 +54,11 @@ class DatabaseWrapper(base.DatabaseWrapper):
             )
         try:
             connection = super().get_new_connection(conn_params)
-        except base.Database.OperationalError:
+        except base.Database.OperationalError as error:
+            if _pool_exhausted(error):
+                # Every pooled connection is busy (DB_POOL): the server is
+                # fine, so this is no reason to refuse the next request.
+                raise
             with _lock:
                 _unreachable_until[server] = time.monotonic() + FAIL_FAST_SECONDS
             raise

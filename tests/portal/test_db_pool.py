@@ -48,7 +48,7 @@ def test_settings_db_pool_sized_from_environment():
     assert result.stdout.strip() == repr(
         (
             {
-                "connect_timeout": 5,
+                "connect_timeout": 2,
                 "pool": {"min_size": 2, "max_size": 8, "timeout": 5.5},
             },
             0,
