@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -60,6 +61,17 @@ def password_only_login():
 def _empty_cache():
     """Rate-limit counts live in the cache: each test starts from none."""
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _swedish_to_begin_with():
+    """Every test starts in the site's language. A request with the English
+    cookie activates English in the thread and nothing resets it until the
+    next request, so without this a message's language would depend on
+    which test ran before on the same worker."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
