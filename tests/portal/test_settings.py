@@ -1,9 +1,15 @@
 """Settings come from the environment; production refuses to start unsafely."""
 
+import contextlib
+import io
 import os
+import runpy
 import subprocess
 import sys
+import traceback
+import types
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -14,7 +20,16 @@ NOT_INHERITED = {"DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "HTTPS", "EMAIL_URL"}
 
 
 def run_settings(env_overrides, expression):
-    """Import the settings in a fresh interpreter and print an expression."""
+    """Read the settings under an environment and print an expression.
+
+    The settings module is executed afresh with only that environment, in
+    this process when the expression reads nothing but `settings` (about a
+    second faster per call: no interpreter start, no Django import), and in
+    a fresh interpreter after `django.setup()` when it looks at anything
+    else or when the settings would initialise a process-wide library
+    (Sentry), so that the test process is never changed. The answer has the
+    shape of a finished process either way: returncode, stdout, stderr.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
@@ -22,6 +37,34 @@ def run_settings(env_overrides, expression):
     }
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    if "__import__" in expression or env.get("SENTRY_DSN"):
+        return _settings_in_a_fresh_interpreter(env, expression)
+    return _settings_in_this_process(env, expression)
+
+
+def _settings_in_this_process(env, expression):
+    stdout = io.StringIO()
+    with mock.patch.dict(os.environ, env, clear=True):
+        try:
+            namespace = runpy.run_path(str(ROOT / "portal" / "settings.py"))
+            with contextlib.redirect_stdout(stdout):
+                eval(  # noqa: S307 - the tests' own expressions
+                    f"print({expression})",
+                    {"settings": types.SimpleNamespace(**namespace)},
+                )
+        except Exception:  # reported as a failed process would be
+            return subprocess.CompletedProcess(
+                args=expression,
+                returncode=1,
+                stdout=stdout.getvalue(),
+                stderr=traceback.format_exc(),
+            )
+    return subprocess.CompletedProcess(
+        args=expression, returncode=0, stdout=stdout.getvalue(), stderr=""
+    )
+
+
+def _settings_in_a_fresh_interpreter(env, expression):
     return subprocess.run(
         [
             sys.executable,
