@@ -25,9 +25,10 @@ for a view in CACHED_VIEWS (a list of what may be stored: an internal page is
 never cached by being forgotten) with only the query parameters those views
 read. Keyed on the language (the switch's cookie) and the absolute URL.
 What is stored: a 200 that sets no cookie, is not `private`/`no-store`/
-`no-cache`, varies on nothing but Cookie, shows no message and is not for a
-signed-in user. Stored answers get `Cache-Control: public, max-age=…`, at
-most PUBLIC_CACHE_MAX_AGE and never past the next scheduled change, and keep
+`no-cache`, varies on nothing but Cookie, shows no message, is not for a
+signed-in user and has neither a CSP nonce nor a CSP of its own. Stored
+answers get `Cache-Control: public, max-age=…`, at most
+PUBLIC_CACHE_MAX_AGE and never past the next scheduled change, and keep
 `Vary: Cookie`: browsers then ask again after switching language or signing
 in. nginx keys on the language cookie and bypasses the session and messages
 cookies (deploy/nginx/portal.conf.template); the README says how a CDN must.
@@ -58,6 +59,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -230,6 +232,12 @@ def _storable(request, response):
     if _directives(response, "Vary") - {"cookie"}:
         return False
     if len(response.content) > MAX_BYTES:
+        return False
+    # The CSP middleware runs outside this one, again on every hit: a page
+    # with a nonce in it, or a policy of its own, would get the wrong one.
+    if get_nonce(request) or any(
+        hasattr(response, name) for name in ("_csp_config", "_csp_ro_config")
+    ):
         return False
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:

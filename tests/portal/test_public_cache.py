@@ -12,17 +12,19 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django.utils.csp import LazyNonce
 
 from municipalities.coordination import services
 from municipalities.models import SharingLevel, Stage
 from portal import public_cache
 from programme.models import NewsArticle
 from tests import factories
-from tests.outages import CLOSED_PORT
+from tests.outages import CLOSED_PORT, forget_database_failures, unreachable_database
 
 pytestmark = pytest.mark.django_db
 
@@ -498,6 +500,36 @@ def test_made_up_query_parameters_and_message_cookies_pass_the_cache(site):
     get("/nyheter/", client)
 
     assert stored_pages() == []
+
+
+def test_a_cached_page_is_answered_while_the_database_is_down(site):
+    warm(["/nyheter/"])
+    client = Client(raise_request_exception=False)
+
+    try:
+        with unreachable_database():
+            cached = client.get("/nyheter/")
+            rendered = client.get("/uppdraget/")
+    finally:
+        forget_database_failures()
+
+    assert cached.status_code == 200
+    assert rendered.status_code == 503
+
+
+def test_a_page_with_a_csp_nonce_or_a_policy_of_its_own_is_not_stored(rf):
+    """The CSP header is set outside the cache, again on every hit."""
+    plain = rf.get("/")
+    plain._csp_nonce = LazyNonce()
+    with_nonce = rf.get("/")
+    with_nonce._csp_nonce = LazyNonce()
+    str(with_nonce._csp_nonce)
+    own_policy = HttpResponse("sida")
+    own_policy._csp_config = {"default-src": ["'none'"]}
+
+    assert public_cache._storable(plain, HttpResponse("sida"))
+    assert not public_cache._storable(with_nonce, HttpResponse("sida"))
+    assert not public_cache._storable(plain, own_policy)
 
 
 def test_no_cache_when_the_setting_is_zero(site, settings):
