@@ -56,7 +56,7 @@ import time
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
@@ -64,9 +64,10 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import split_directive_names
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from portal.middleware import chosen_language
-from portal.unavailable import is_unavailable
 from presentations.models import Session
 from presentations.views import CALENDAR_KEEPS_ENDED
 from programme.models import NewsArticle
@@ -129,6 +130,8 @@ PUBLIC_MODELS = (
 # Larger answers (a PDF with images) are rendered each time.
 MAX_BYTES = 2 * 1024 * 1024
 FAIL_OPEN_SECONDS = 5
+# Redis unreachable or too slow (portal.unavailable names the same errors).
+CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 VERSION_KEY = "public-page:version"
 NEXT_CHANGE_KEY = "public-page:next-change:{version}"
@@ -287,9 +290,7 @@ class PublicPageCacheMiddleware:
         try:
             found = cache.get_many([VERSION_KEY, key])
             version = _current_version(found)
-        except Exception as error:
-            if not is_unavailable(error):
-                raise
+        except CACHE_ERRORS as error:
             self._skip_cache(error)
             return None
         if version is None:
@@ -305,24 +306,27 @@ class PublicPageCacheMiddleware:
         return response
 
     def _store(self, key, version, started, response):
-        valid_until = _valid_until(version, started)
-        now = time.time()
-        if valid_until - now < 1:
-            return
-        _mark_public(response, valid_until, now)
-        entry = (
-            version,
-            valid_until,
-            response.status_code,
-            dict(response.headers.items()),
-            response.content,
-        )
+        """Store the page, unless it is already out of date. A database that
+        fails after the page was rendered only leaves it unstored; a cache
+        that fails is left alone for a while."""
         try:
+            valid_until = _valid_until(version, started)
+            now = time.time()
+            if valid_until - now < 1:
+                return
+            _mark_public(response, valid_until, now)
+            entry = (
+                version,
+                valid_until,
+                response.status_code,
+                dict(response.headers.items()),
+                response.content,
+            )
             cache.set(key, entry, timeout=math.ceil(valid_until - now))
-        except Exception as error:
-            if not is_unavailable(error):
-                raise
+        except CACHE_ERRORS as error:
             self._skip_cache(error)
+        except DatabaseError:
+            logger.warning("Page not cached: the database failed after rendering it")
 
     @staticmethod
     def _skip_cache(error):

@@ -25,6 +25,7 @@ from portal import public_cache
 from programme.models import NewsArticle
 from tests import factories
 from tests.outages import CLOSED_PORT, forget_database_failures, unreachable_database
+from tests.portal.test_redis_cache import another_app_server, redis_cache  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +104,25 @@ def test_a_hit_runs_no_query_and_is_the_same_page(site, django_assert_num_querie
     assert again["Content-Language"] == "sv"
     assert head.status_code == 200
     assert head["Content-Length"] == first["Content-Length"]
+
+
+def test_app_servers_share_pages_and_the_version_in_redis(
+    site,
+    redis_cache,  # noqa: F811
+    django_assert_num_queries,
+):
+    first, _html = get("/nyheter/")
+    elsewhere = another_app_server(redis_cache)
+    version = elsewhere.get(public_cache.VERSION_KEY)
+
+    with django_assert_num_queries(0):
+        again = Client().get("/nyheter/")
+    factories.NewsArticleFactory(title="Zebrafinken flyger")
+
+    assert again.content == first.content
+    assert version is not None
+    assert elsewhere.get(public_cache.VERSION_KEY) != version
+    assert "Zebrafinken flyger" in get("/nyheter/")[1]
 
 
 def test_cached_answers_say_public_vary_on_cookie_and_set_no_cookie(site, settings):
