@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.fields import DATE_MAX, DATE_MIN
+from portal.public_cache import content_changed
 
 
 @admin.display(description=_("Publik sida"))
@@ -23,11 +24,15 @@ def public_link(obj):
 
 
 def publish_actions(field, published_value, unpublished_value):
-    """Bulk actions that set `field` to the published or unpublished value."""
+    """Bulk actions that set `field` to the published or unpublished value.
+
+    A bulk update sends no signal, so each says itself that public pages
+    changed (portal.public_cache)."""
 
     @admin.action(description=_("Publicera markerade"))
     def publish(modeladmin, request, queryset):
         count = queryset.update(**{field: published_value})
+        content_changed()
         modeladmin.message_user(
             request,
             ngettext(
@@ -42,6 +47,7 @@ def publish_actions(field, published_value, unpublished_value):
     @admin.action(description=_("Avpublicera markerade"))
     def unpublish(modeladmin, request, queryset):
         count = queryset.update(**{field: unpublished_value})
+        content_changed()
         modeladmin.message_user(
             request,
             ngettext(

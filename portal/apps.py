@@ -20,9 +20,11 @@ class PortalConfig(AppConfig):
         from portal import lookups  # noqa: F401 (registers IntegerFieldIn)
         from portal.middleware import remember_login_time
         from portal.observability import connect_signals
+        from portal.public_cache import connect_signals as connect_page_cache
         from portal.uploads import configure_pillow
 
         user_logged_in.connect(remember_login_time, dispatch_uid="portal-login-at")
         configure_pillow()
         setting_changed.connect(_pixel_limit_changed, dispatch_uid="portal-pixel-limit")
         connect_signals()
+        connect_page_cache()

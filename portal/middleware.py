@@ -10,6 +10,16 @@ from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
+def chosen_language(request):
+    """The language of the answer: the one chosen with the language switch
+    (its cookie) when the site has it, otherwise Swedish. The page cache
+    keys on it too (portal.public_cache)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if any(chosen == code for code, _name in settings.LANGUAGES):
+        return chosen
+    return settings.LANGUAGE_CODE
+
+
 class SwedishFirstLocaleMiddleware:
     """Swedish unless the visitor has chosen English with the language switch.
 
@@ -21,11 +31,9 @@ class SwedishFirstLocaleMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        language = chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

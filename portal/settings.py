@@ -71,6 +71,10 @@ MIDDLEWARE = [
     "portal.middleware.RejectControlCharactersMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before the session and everything after it: an anonymous page found in
+    # the cache is answered without a session, a user or a query
+    # (portal/public_cache.py); the middleware above still add their headers.
+    "portal.public_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -178,6 +182,16 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     _cache_options = CACHES["default"].setdefault("OPTIONS", {})
     _cache_options.setdefault("socket_connect_timeout", _cache_timeout)
     _cache_options.setdefault("socket_timeout", _cache_timeout)
+# Rendered anonymous pages (portal/public_cache.py): kept in the cache above
+# for at most PUBLIC_CACHE_SECONDS (0: no page is cached, none is marked
+# public) and always dropped at once when what they show changes; browsers
+# and proxies may reuse one for PUBLIC_CACHE_MAX_AGE seconds without asking.
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=600)
+PUBLIC_CACHE_MAX_AGE = env.int("PUBLIC_CACHE_MAX_AGE", default=60)
+if PUBLIC_CACHE_SECONDS < 0 or PUBLIC_CACHE_MAX_AGE < 0:
+    raise ImproperlyConfigured(
+        "PUBLIC_CACHE_SECONDS and PUBLIC_CACHE_MAX_AGE must be 0 or more seconds."
+    )
 
 # --- Accounts ------------------------------------------------------------
 AUTH_USER_MODEL = "portal.User"

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from django.views.static import serve
 
 from portal import accounts, health, mfa, sso, views
@@ -42,7 +44,11 @@ urlpatterns = [
     path("", include(sso.urlpatterns)),
     path("", include("municipalities.coordination.invitations")),
     path("samordning/", include("municipalities.coordination.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Without a CSRF token: the switch is in every page's header, and a token
+    # would give every visitor a cookie and keep every page out of shared
+    # caches. A forged switch only changes the language the visitor reads
+    # in; `next` is checked by Django (url_has_allowed_host_and_scheme).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

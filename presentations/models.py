@@ -27,6 +27,16 @@ class SessionQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         return self.published().filter(ends_at__gte=now or timezone.now())
 
+    def next_end(self, now):
+        """When `upcoming(now)` next changes by itself: the earliest end, at
+        or after `now`, of a published session (None: none). The page cache
+        keeps no page past it."""
+        return (
+            self.published()
+            .filter(ends_at__gte=now)
+            .aggregate(next=models.Min("ends_at"))["next"]
+        )
+
 
 class Session(models.Model):
     class Kind(models.TextChoices):

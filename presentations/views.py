@@ -18,6 +18,8 @@ from presentations.models import Presentation, PresentationSpeaker, Session, Spe
 PRESENTATIONS = Section(gettext_lazy("Presentationer"), "presentations:list")
 
 SESSIONS_PER_PAGE = 10
+# The upcoming-sessions calendar keeps a session for a day after it ended.
+CALENDAR_KEEPS_ENDED = datetime.timedelta(days=1)
 
 
 def _public_presentations():
@@ -162,7 +164,7 @@ def session_ics(request, slug):
 
 
 def upcoming_ics(request):
-    since = timezone.now() - datetime.timedelta(days=1)
+    since = timezone.now() - CALENDAR_KEEPS_ENDED
     sessions = Session.objects.upcoming(now=since).order_by("starts_at")[:50]
     return ics_response(
         _("FoU Nordväst – kommande sessioner"),

@@ -54,6 +54,14 @@ class SubscribeForm(PrivacyGuardMixin, forms.Form):
         return cleaned
 
 
+# No CSRF token: the form is on every public page (the footer), and a token
+# would give each visitor a cookie and keep every page out of shared caches.
+# A forged cross-site post can do no more than its author could by posting
+# here directly: the request carries no session and acts for no one, and
+# it only asks for a confirmation mail (double opt-in: nothing is subscribed
+# until the mailbox's owner clicks its link), counted by the limits per
+# address and per client (newsletter.check_rate).
+@csrf_exempt
 def subscribe(request):
     form = SubscribeForm(request.POST or None)
     form.guard_request = request

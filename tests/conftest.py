@@ -63,6 +63,15 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def without_page_cache(settings):
+    """Every page rendered afresh, for tests that count a page's own queries:
+    the page cache (portal/public_cache.py) answers a repeated anonymous
+    request without any, and the first page it stores for a content version
+    adds the queries that find the next scheduled change."""
+    settings.PUBLIC_CACHE_SECONDS = 0
+
+
 @pytest.fixture(autouse=True)
 def _swedish_to_begin_with():
     """Every test starts in the site's language. A request with the English

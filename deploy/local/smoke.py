@@ -14,7 +14,9 @@ the exit status is 1 when any failed:
 - http redirects to https; every public page type (PUBLIC_PAGES of
   tests/browser/test_public_pages.py) answers 200 in Swedish, with every
   security header, as do the sign-in pages, the coordination area, the 404
-  page, static files, public uploads and nginx's own error pages;
+  page, static files, public uploads and nginx's own error pages; public
+  pages set no cookie and say `Cache-Control: public`, nginx keeps them
+  (X-Cache-Status HIT), apart per language, never for a session cookie;
 - nginx: never serves PRIVATE_MEDIA_ROOT, refuses a body over its limit,
   overwrites X-Forwarded-Proto, passes and logs a request id;
 - sign-in with both steps (password, then a TOTP code);
@@ -287,7 +289,30 @@ class Smoke:
             )
             swedish(response, path)
             check_headers(response, path)
+            expect("Set-Cookie" not in response.headers, f"{path} sets a cookie")
+            expect(
+                response.headers.get("Cache-Control", "").startswith("public"),
+                f"{path}: Cache-Control {response.headers.get('Cache-Control')}",
+            )
         return f"{len(pages)} pages"
+
+    def pages_kept_by_nginx(self):
+        """An anonymous page is kept by nginx (and by the portal), the other
+        language is a page of its own, and a session is never answered from
+        the cache."""
+        path = "/uppdraget/"
+        statuses = [
+            self.stack.get(path).headers.get("X-Cache-Status") for _ in range(2)
+        ]
+        expect(statuses[-1] == "HIT", f"{path} twice: {statuses}")
+        english = self.stack.get(path, cookies={"django_language": "en"})
+        expect('<html lang="en"' in english.text, "the English page was Swedish")
+        session = self.stack.get(path, cookies={"sessionid": "not-a-session"})
+        expect(
+            session.headers.get("X-Cache-Status") == "BYPASS",
+            f"with a session cookie: {session.headers.get('X-Cache-Status')}",
+        )
+        return f"{path}: {statuses}, English apart, session bypassed"
 
     def other_page_types(self):
         for path, status in [
@@ -371,12 +396,14 @@ class Smoke:
         expect(response.status_code == 200, f"spoofed headers: {response.status_code}")
 
     def request_id(self):
-        made = self.stack.get("/kakor/").headers.get("X-Request-ID", "")
+        # A page nginx never keeps, so that each request reaches an app server.
+        page = "/logga-in/"
+        made = self.stack.get(page).headers.get("X-Request-ID", "")
         expect(re.fullmatch(r"[0-9a-f]{32}", made), f"nginx's id: {made!r}")
         ours = f"smoke-{secrets.token_hex(8)}"
-        echoed = self.stack.get("/kakor/", headers={"X-Request-ID": ours})
+        echoed = self.stack.get(page, headers={"X-Request-ID": ours})
         expect(echoed.headers.get("X-Request-ID") == ours, "a client's id not kept")
-        bad = self.stack.get("/kakor/", headers={"X-Request-ID": "a b;c"})
+        bad = self.stack.get(page, headers={"X-Request-ID": "a b;c"})
         expect(bad.headers.get("X-Request-ID") != "a b;c", "a malformed id kept")
         logs = self.stack.run / "logs"
         deadline = time.monotonic() + 5
@@ -635,7 +662,8 @@ class Smoke:
         first_ok = None
         while time.monotonic() - started < 15:
             try:
-                if self.stack.get("/nyheter/", timeout=5).status_code == 200:
+                # Signed in: an anonymous page may come from a cache.
+                if self.stack.get("/nyheter/", session, timeout=5).status_code == 200:
                     first_ok = time.monotonic() - started
                     break
             except requests.RequestException:
@@ -678,8 +706,10 @@ class Smoke:
         if checks:
             self.check("http redirects to https", self.redirect_to_https)
             self.check(
-                "every public page: 200, Swedish, headers", self.every_public_page
+                "every public page: 200, Swedish, headers, no cookie, public",
+                self.every_public_page,
             )
+            self.check("anonymous pages kept by nginx", self.pages_kept_by_nginx)
             self.check("other page types: headers", self.other_page_types)
             self.check(
                 "static files and uploads from nginx", self.static_and_media_files

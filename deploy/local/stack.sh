@@ -143,7 +143,7 @@ render_nginx() {
     APP_SERVERS="$(IFS=,; echo "${servers[*]}")" \
     LISTEN_ADDRESS=127.0.0.1 HTTP_PORT="$HTTP_PORT" HTTPS_PORT="$HTTPS_PORT" \
     TLS_CERTIFICATE="$RUN/tls/cert.pem" TLS_CERTIFICATE_KEY="$RUN/tls/key.pem" \
-    NGINX_LOG_DIR="$LOGS" ACME_ROOT="$RUN/acme" \
+    NGINX_LOG_DIR="$LOGS" ACME_ROOT="$RUN/acme" NGINX_CACHE_DIR="$NGINX_DIR/cache" \
       "$PYTHON" "$ROOT/deploy/nginx/render.py" -o "$NGINX_DIR/portal.conf"
   )
   local user_line=""

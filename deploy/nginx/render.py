@@ -36,6 +36,7 @@ DEFAULTS = {
     "NGINX_LOG_DIR": "/var/log/nginx",
     "ACME_ROOT": "/var/www/acme",
     "ERROR_PAGES": str(HERE / "errors"),
+    "NGINX_CACHE_DIR": "/var/cache/nginx/portal",
 }
 REQUIRED = ["TLS_CERTIFICATE", "TLS_CERTIFICATE_KEY", "STATIC_ROOT", "MEDIA_ROOT"]
 

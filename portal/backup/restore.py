@@ -38,6 +38,7 @@ from portal.backup.tables import (
     kind_of,
     quiet,
 )
+from portal.public_cache import content_changed
 
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 INSERT_BATCH = 500
@@ -430,6 +431,8 @@ def backup_restore(archive, *, force=False, out=quiet, warn=quiet):
         for folder in staging.values():
             shutil.rmtree(folder, ignore_errors=True)
     ContentType.objects.clear_cache()
+    # The rows went in without signals: no cached public page is true now.
+    content_changed()
     for name in manifest.get("missing_files") or []:
         warn(f"VARNING: {name} saknades redan när arkivet gjordes.")
     files = [name for name in manifest["files"] if not name.startswith("db/")]

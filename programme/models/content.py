@@ -241,6 +241,14 @@ class NewsArticleQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(status=NewsArticle.Status.PUBLISHED, publish_at__lte=now)
 
+    def next_publication(self, now):
+        """When `published()` next changes by itself: the earliest publishing
+        time after `now` of an article set to published (None: none is
+        scheduled). The page cache keeps no page past it."""
+        return self.filter(
+            status=NewsArticle.Status.PUBLISHED, publish_at__gt=now
+        ).aggregate(next=models.Min("publish_at"))["next"]
+
 
 class NewsArticle(models.Model):
     class Status(models.TextChoices):

@@ -57,3 +57,28 @@ def test_axe_harness_reports_a_known_violation(page):
     )
 
     assert "image-alt" in {violation["id"] for violation in run_axe(page)}
+
+
+def test_cached_pages_never_hide_the_language_switch_or_a_sign_in(
+    nojs_context, page, portal_server, login, transactional_db
+):
+    """Pages come from the portal's cache and the browser may keep them
+    (public, max-age): after the language switch or a sign-in, a link back to
+    a page read before must not bring the browser's Swedish or anonymous copy
+    (Vary: Cookie makes it ask again)."""
+    factories.MandateFactory()
+    reader = nojs_context.new_page()
+    home = reader.goto(portal_server + "/")
+    assert home.headers["cache-control"].startswith("public, max-age=")
+    reader.goto(portal_server + "/kakor/")
+
+    reader.get_by_role("button", name="In English").click()
+    assert reader.locator("html").get_attribute("lang") == "en"
+    reader.locator("a.site-name").click()
+    assert reader.locator("html").get_attribute("lang") == "en"
+
+    user = factories.UserFactory()
+    page.goto(portal_server + "/nyheter/")
+    login(user, factories.TEST_PASSWORD)
+    page.locator(".site-nav").get_by_role("link", name="Nyheter").click()
+    assert page.get_by_role("button", name="Logga ut").count() == 1

@@ -192,8 +192,31 @@ def test_proxied_answers_get_only_the_header_django_does_not_set():
 
     assert sorted(re.findall(r"add_header ([\w-]+)", block)) == [
         "Cross-Origin-Resource-Policy",
+        "X-Cache-Status",
         "X-Request-ID",
     ]
+
+
+def test_nginx_keeps_pages_by_the_cookies_django_reads():
+    """The cache key has the language cookie, and the session and messages
+    cookies pass the cache, under the names Django gives them
+    (portal/public_cache.py follows the same rule)."""
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    text = rendered()
+    block = proxy_block()
+    skip = re.search(r'map "([^"]+)" \$portal_cache_skip', text)[1]
+
+    assert (
+        f"$cookie_{settings.LANGUAGE_COOKIE_NAME}"
+        in re.search(r'proxy_cache_key "([^"]+)";', block)[1]
+    )
+    assert skip == f"$cookie_{settings.SESSION_COOKIE_NAME}$cookie_" + (
+        CookieStorage.cookie_name
+    )
+    assert "proxy_cache_bypass $portal_cache_skip;" in block
+    assert "proxy_no_cache $portal_cache_skip;" in block
+    assert "proxy_cache_path /var/cache/nginx/portal " in text
 
 
 def test_the_proxy_overwrites_what_a_client_could_forge():

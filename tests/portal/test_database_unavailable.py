@@ -35,7 +35,9 @@ SIGNED_IN_PAGES = [
 ]
 SWEDISH_HEADING = "Portalen är tillfälligt otillgänglig"
 
-pytestmark = pytest.mark.django_db
+# Pages rendered every time: a cached anonymous page needs no database
+# (tests/portal/test_public_cache.py shows it answered during an outage).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("without_page_cache")]
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 
+pytestmark = pytest.mark.usefixtures("without_page_cache")
+
 
 def query_count(client, url):
     with CaptureQueriesContext(connection) as queries:

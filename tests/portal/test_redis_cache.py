@@ -127,8 +127,10 @@ def test_readyz_round_trips_through_redis(redis_cache):
 
 
 def test_unreachable_redis_answers_503_not_500(settings):
-    settings.CACHES = redis_settings(f"redis://127.0.0.1:{CLOSED_PORT}/0", "down")
+    # Before Redis goes: saving public content replaces the page cache's
+    # content version there (portal.public_cache).
     factories.FocusAreaFactory()
+    settings.CACHES = redis_settings(f"redis://127.0.0.1:{CLOSED_PORT}/0", "down")
     client = Client(raise_request_exception=False)
 
     started = time.monotonic()
