@@ -255,16 +255,18 @@ class InvitationAdmin(
 
     # Nobody is invited into a closed mandate.
     def has_add_permission(self, request):
-        return policies.area_closed() is None and super().has_add_permission(request)
+        return super().has_add_permission(request) and policies.area_closed() is None
 
     def has_change_permission(self, request, obj=None):
-        return policies.area_closed() is None and super().has_change_permission(
-            request, obj
+        return (
+            super().has_change_permission(request, obj)
+            and policies.area_closed() is None
         )
 
     def has_delete_permission(self, request, obj=None):
-        return policies.area_closed() is None and super().has_delete_permission(
-            request, obj
+        return (
+            super().has_delete_permission(request, obj)
+            and policies.area_closed() is None
         )
 
     def save_model(self, request, obj, form, change):

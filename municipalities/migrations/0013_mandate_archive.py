@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
                 ('error', models.CharField(blank=True, max_length=300, verbose_name='fel')),
                 ('mandate', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='archives', to='programme.mandate', verbose_name='uppdrag')),
-                ('requested_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='beställt av')),
+                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='beställt av')),
             ],
             options={
                 'verbose_name': 'arkivpaket',

@@ -605,6 +605,7 @@ class MandateArchive(models.Model):
         verbose_name=_("beställt av"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
     )
     created_at = BoundedDateTimeField(_("beställt"), default=timezone.now)
