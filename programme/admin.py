@@ -102,9 +102,9 @@ class MandateAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAd
         ]
         return urls + super().get_urls()
 
-    def _mandate(self, request, pk):
-        """The mandate, for staff who may close it; 403 before any lookup."""
-        if not policies.can_close_mandate(request.user):
+    def _mandate(self, request, pk, rule=policies.can_close_mandate):
+        """The mandate, for staff the rule lets in; 403 before any lookup."""
+        if not rule(request.user):
             raise PermissionDenied
         return get_object_or_404(Mandate, pk=pk)
 
@@ -204,7 +204,7 @@ class MandateAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAd
     def archive_download(self, request, pk, archive_pk):
         """The package, streamed from the private storage (never a URL of
         the storage), audited."""
-        mandate = self._mandate(request, pk)
+        mandate = self._mandate(request, pk, rule=policies.can_download_archive)
         archive = get_object_or_404(
             MandateArchive,
             pk=archive_pk,
