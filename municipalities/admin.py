@@ -6,6 +6,8 @@ only superusers change it, the news editor never sees it, and every read and
 write is audited.
 """
 
+import functools
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from municipalities.coordination import policies, services
 from municipalities.coordination.invitations import invitation_mail_send
+from municipalities.coordination.views.access import SAFE_METHODS
 from municipalities.models import (
     Action,
     Decision,
@@ -32,8 +35,33 @@ from portal.models import AuditEvent
 from portal.privacy import PrivacyGuardAdminMixin
 
 
-class CoordinationAdminMixin:
-    """Read for coordinators, write for superusers, audit for all."""
+def _refuse_writes_when_closed(view):
+    """Once the mandate is closed, a POST (save, delete, an action, a
+    revert) answers 403 with the Swedish explanation before the view runs."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in SAFE_METHODS:
+            policies.ensure_area_open()
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class ClosedMandateAdminMixin:
+    """Every page of this admin refuses writes once the mandate is closed
+    (`policies.area_closed`), superusers included."""
+
+    def get_urls(self):
+        urls = super().get_urls()
+        for pattern in urls:
+            pattern.callback = _refuse_writes_when_closed(pattern.callback)
+        return urls
+
+
+class CoordinationAdminMixin(ClosedMandateAdminMixin):
+    """Read for coordinators, write for superusers (while the mandate is
+    open), audit for all."""
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -204,7 +232,12 @@ class MembershipAdmin(
 
 
 @admin.register(Invitation)
-class InvitationAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin):
+class InvitationAdmin(
+    PrivacyGuardAdminMixin,
+    ClosedMandateAdminMixin,
+    BoundedInputAdminMixin,
+    admin.ModelAdmin,
+):
     list_display = [
         "email",
         "group",
@@ -219,6 +252,22 @@ class InvitationAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.Mode
     autocomplete_fields = ["group", "municipality", "organisation"]
     readonly_fields = ["invited_by", "sent_at", "accepted_at"]
     actions = ["send_again"]
+
+    # Nobody is invited into a closed mandate.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and policies.area_closed() is None
+
+    def has_change_permission(self, request, obj=None):
+        return (
+            super().has_change_permission(request, obj)
+            and policies.area_closed() is None
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return (
+            super().has_delete_permission(request, obj)
+            and policies.area_closed() is None
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from portal import mfa
 from portal.admin_utils import BoundedInputAdminMixin
 from portal.audit import AuditOrigin
-from portal.models import AuditEvent, User
+from portal.models import AuditEvent, PurgeRecord, User
 from portal.privacy import PrivacyGuardAdminMixin
 
 # django-axes's lockout lists have date hierarchies of their own: bound them
@@ -171,6 +171,32 @@ class AuditEventAdmin(PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.Mode
     search_fields = ["actor_email", "object_id", "path"]
     date_hierarchy = "at"
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurgeRecord)
+class PurgeRecordAdmin(
+    PrivacyGuardAdminMixin, BoundedInputAdminMixin, admin.ModelAdmin
+):
+    """The gallring log: what the retention run removed, by kind and count.
+    Readable by staff with the view permission; nobody changes it."""
+
+    list_display = ["ran_at", "summary"]
+    date_hierarchy = "ran_at"
+    readonly_fields = ["ran_at", "summary"]
+    fields = ["ran_at", "summary"]
+
+    @admin.display(description=_("Antal per slag"))
+    def summary(self, obj):
+        return ", ".join(f"{kind}: {count}" for kind, count in obj.counts.items())
 
     def has_add_permission(self, request):
         return False

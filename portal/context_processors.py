@@ -1,8 +1,13 @@
-"""Context shared by every page: the site name and the main menu."""
+"""Context shared by every page: the site name, the main menu and whether
+the mandate has been closed."""
+
+import functools
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from programme import closure
 
 
 def site(request):
@@ -27,4 +32,7 @@ def site(request):
         "portal_name": settings.PORTAL_NAME,
         "main_menu": menu,
         "site_url": settings.SITE_URL,
+        # Called by the template only where it is shown (base.html), and
+        # read from the cache: no query on a page (`programme.closure`).
+        "mandate_closure": functools.cache(closure.current),
     }

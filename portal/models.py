@@ -172,3 +172,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class PurgeRecord(models.Model):
+    """That the retention run (`manage.py maintenance`, `portal.retention`)
+    deleted or blanked something: when, and how many of each kind. Never
+    what: no ids, names or addresses. Kept for good, as the record of the
+    gallring."""
+
+    ran_at = BoundedDateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
+    counts = models.JSONField(_("antal per slag"), default=dict)
+
+    class Meta:
+        verbose_name = _("gallring")
+        verbose_name_plural = _("gallringslogg")
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self):
+        return f"{self.ran_at:%Y-%m-%d %H:%M} ({sum(self.counts.values())})"

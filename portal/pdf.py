@@ -131,9 +131,13 @@ def _wait(receiver, deadline):
         raise PdfRefused(PdfRefused.TOO_SLOW)
 
 
-def render_pdf(html: str) -> bytes:
+def render_pdf(html: str, *, archival: bool = False) -> bytes:
     """Render an HTML document (from our templates) to PDF bytes, or raise
-    PdfRefused."""
+    PdfRefused.
+
+    Every PDF is tagged (PDF/UA-1) with the document's <html lang> and
+    <title>; `archival` makes it PDF/A-3a as well (the archive package's
+    final report)."""
     if len(html) > settings.PDF_MAX_INPUT_CHARS:
         raise PdfRefused(PdfRefused.TOO_LONG)
     limits = Limits(
@@ -145,7 +149,13 @@ def render_pdf(html: str) -> bytes:
     receiver, sender = _context.Pipe(duplex=False)
     process = _context.Process(
         target=pdf_render.render_in_child,
-        args=(sender, html, file_roots(html), limits),
+        args=(
+            sender,
+            html,
+            file_roots(html),
+            limits,
+            pdf_render.ARCHIVAL if archival else pdf_render.ACCESSIBLE,
+        ),
         daemon=True,
     )
     started = False

@@ -9,7 +9,14 @@ child answers as "unavailable".
 
 import logging
 
-from portal.pdf_render import FileRoots, RefusedURL, content_type, read_own_file
+from portal.pdf_render import (
+    ACCESSIBLE,
+    ARCHIVAL,
+    FileRoots,
+    RefusedURL,
+    content_type,
+    read_own_file,
+)
 
 try:
     from weasyprint import HTML
@@ -40,10 +47,42 @@ class LocalFilesFetcher(URLFetcher):
         )
 
 
-def render(html: str, roots: FileRoots) -> bytes:
-    """Render an HTML document (from our templates) to PDF bytes, here."""
+# PDF/A-3a's own XMP names only PDF/A; this adds the PDF/UA-1 claim beside it,
+# inside the same rdf:RDF (XMP allows one per packet).
+PDF_UA_DESCRIPTION = (
+    b'<rdf:Description rdf:about="" '
+    b'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>'
+)
+
+
+def declare_pdf_ua(document, pdf):
+    """WeasyPrint finisher: add PDF_UA_DESCRIPTION to the XMP metadata."""
+    reference = pdf.catalog["Metadata"]  # b"28 0 R"
+    number = int(bytes(reference).split()[0])
+    stream = pdf.objects[number]
+    content = b"".join(
+        part if isinstance(part, bytes) else str(part).encode()
+        for part in stream.stream
+    )
+    if content.count(b"</rdf:RDF>") != 1:
+        raise ValueError("Unexpected XMP metadata: cannot declare PDF/UA")
+    stream.stream = [content.replace(b"</rdf:RDF>", PDF_UA_DESCRIPTION + b"</rdf:RDF>")]
+
+
+def render(html: str, roots: FileRoots, variant: str = ACCESSIBLE) -> bytes:
+    """Render an HTML document (from our templates) to PDF bytes, here.
+
+    Tagged always (`ACCESSIBLE`, PDF/UA-1); `ARCHIVAL` makes a PDF/A-3a that
+    also declares PDF/UA-1. Title and language come from the document's
+    <title> and <html lang>."""
+    if variant not in (ACCESSIBLE, ARCHIVAL):
+        raise ValueError(f"Unknown PDF variant: {variant}")
     return HTML(
         string=html,
         base_url=roots.site_url + "/",
         url_fetcher=LocalFilesFetcher(roots),
-    ).write_pdf()
+    ).write_pdf(
+        pdf_variant=variant,
+        pdf_tags=True,
+        finisher=declare_pdf_ua if variant == ARCHIVAL else None,
+    )

@@ -33,6 +33,14 @@ from PIL import Image
 
 logger = logging.getLogger(__name__)
 
+# Every PDF is tagged for screen readers (PDF/UA-1: a structure tree, the
+# document's language from <html lang> and its title from <title>); an
+# archive copy is PDF/A-3a as well (tagged, fonts embedded, an sRGB output
+# intent) and declares both in its XMP metadata.
+ACCESSIBLE = "pdf/ua-1"
+ARCHIVAL = "pdf/a-3a"
+VARIANTS = (ACCESSIBLE, ARCHIVAL)
+
 # What the child answers instead of a PDF; a PDF always starts with "%PDF".
 OUTPUT_TOO_LARGE = b"output"
 OUT_OF_MEMORY = b"memory"
@@ -129,7 +137,9 @@ class _Collector(logging.Handler):
             self.records.append((record.name, record.levelno, text[:2000]))
 
 
-def render_in_child(connection, html: str, roots: FileRoots, limits: Limits):
+def render_in_child(
+    connection, html: str, roots: FileRoots, limits: Limits, variant=ACCESSIBLE
+):
     """Render in this (child) process and send two messages back.
 
     First the warnings logged while rendering, as (logger, level, message),
@@ -148,7 +158,7 @@ def render_in_child(connection, html: str, roots: FileRoots, limits: Limits):
     logging.getLogger().addHandler(collector)
     try:
         engine = importlib.import_module("portal.pdf_engine")
-        pdf = engine.render(html, roots)
+        pdf = engine.render(html, roots, variant)
     except ImportError:
         logger.exception("PDF rendering is unavailable: WeasyPrint cannot load")
         answer = UNAVAILABLE

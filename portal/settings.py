@@ -552,6 +552,20 @@ RETENTION_UNCONFIRMED_SUBSCRIBERS_DAYS = _retention_days(
 )
 RETENTION_DELIVERIES_DAYS = _retention_days("RETENTION_DELIVERIES_DAYS", 90)
 RETENTION_INVITATIONS_DAYS = _retention_days("RETENTION_INVITATIONS_DAYS", 90)
+# The change history of coordination rows (django-simple-history) and the
+# admin's own log: versions older than this go.
+RETENTION_HISTORY_DAYS = _retention_days("RETENTION_HISTORY_DAYS", 730)
+# At the end of the mandate (the closing procedure): days after the closing
+# when the coordination area's attachments, and then its personal data
+# (participants' accounts, invitations, calendar links, sign-in records,
+# audit rows, change history and admin log from the mandate), are purged;
+# 0 keeps them for good. The dates are fixed at closing (`Mandate`).
+MANDATE_RETENTION_DAYS_ATTACHMENTS = _retention_days(
+    "MANDATE_RETENTION_DAYS_ATTACHMENTS", 90
+)
+MANDATE_RETENTION_DAYS_PERSONAL_DATA = _retention_days(
+    "MANDATE_RETENTION_DAYS_PERSONAL_DATA", 180
+)
 # Sign-in records are what the lockout counts: pruning them inside the
 # cool-off would lift a lock early.
 if (

@@ -19,6 +19,7 @@ from municipalities.models import (
     FocusAreaStatus,
     IndicatorReport,
     Invitation,
+    MandateArchive,
     Meeting,
     Membership,
     Municipality,
@@ -27,7 +28,7 @@ from municipalities.models import (
     SharingLevel,
     WorkingGroup,
 )
-from portal.models import AuditEvent, User
+from portal.models import AuditEvent, PurgeRecord, User
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 from programme.models import FocusArea, Mandate, Milestone, NewsArticle, Person
 from programme.models.newsletter import Delivery, NewsletterIssue, Subscriber
@@ -308,6 +309,31 @@ class AuditEventFactory(factory.django.DjangoModelFactory):
     object_type = "municipalities.ProgressEntry"
     object_id = "1"
     ip_address = "127.0.0.1"
+
+
+class MandateArchiveFactory(factory.django.DjangoModelFactory):
+    """A finished archive package, its zip in the private storage."""
+
+    class Meta:
+        model = MandateArchive
+
+    mandate = factory.SubFactory(MandateFactory)
+    status = MandateArchive.Status.DONE
+    progress = 100
+    file = factory.LazyFunction(
+        lambda: ContentFile(b"PK\x05\x06" + bytes(18), name="a.zip")
+    )
+    size = 22
+    sha256 = factory.LazyAttribute(lambda archive: "0" * 64)
+
+
+class PurgeRecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PurgeRecord
+
+    counts = factory.LazyFunction(
+        lambda: {"uppdragets bilagor": 2, "ändringshistorik": 5}
+    )
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

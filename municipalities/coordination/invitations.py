@@ -21,6 +21,8 @@ rules of taking up an invitation:
   nothing about the account's state.
 * Posts on the page are rate-limited per client and per invitation
   (`portal.ratelimit`), and each acceptance or refusal is audited.
+* Once the mandate is closed (`policies.area_closed`) no invitation is
+  mailed and the page answers every link with 403 and the explanation.
 """
 
 from django import forms
@@ -40,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from municipalities.coordination import policies
 from municipalities.models import Invitation, Membership
 from portal import mail, ratelimit
 from portal.accounts import with_submit
@@ -81,6 +84,8 @@ def invitation_mail_send(invitation_id, attempt=1):
     invitation = Invitation.objects.filter(pk=invitation_id, accepted_at=None).first()
     if invitation is None:
         return "gone"
+    if policies.area_closed(fresh=True) is not None:
+        return "closed"
     try:
         invitation_send(invitation)
     except mail.MAIL_ERRORS as error:
@@ -220,6 +225,7 @@ def _audit_acceptance(invitation, user, *, origin, created=()):
 
 @transaction.atomic
 def _accept_with_new_account(invitation, form):
+    policies.ensure_area_open(fresh=True)
     _claim(invitation)
     user = form.user
     user.first_name = form.cleaned_data["first_name"]
@@ -246,6 +252,7 @@ def invitation_accept_new(*, invitation, form, origin=None):
 
 @transaction.atomic
 def _accept_with_account(invitation, user):
+    policies.ensure_area_open(fresh=True)
     _claim(invitation)
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
@@ -414,6 +421,8 @@ def _count_post(request, invitation):
 
 
 def accept_invitation(request, token):
+    # The same answer for every link, valid or not, once the mandate is closed.
+    policies.ensure_area_open()
     invitation = invitation_from_token(token)
     if request.method == "POST":
         try:

@@ -28,10 +28,19 @@ Roles (see the README's table):
 A person without an active membership (a former member) and a deactivated
 user is not a participant: the area answers 403 and every list, choice and
 count leaves them out.
+
+Once the mandate is closed (`area_closed`), the area is read-only for
+everyone, superusers included: every write rule below answers no, every
+view refuses a POST (`views.access.area_access`), the admin refuses every
+change to coordination data and invitations, and every service refuses
+before it writes (`ensure_area_open(fresh=True)`), each with the same
+Swedish explanation (`MandateClosed`).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from municipalities.models import Action as GroupAction
 from municipalities.models import (
@@ -45,8 +54,10 @@ from municipalities.models import (
     SharingLevel,
     WorkingGroup,
 )
+from programme import closure
 
 COORDINATE_PERMISSION = "municipalities.coordinate"
+CLOSE_MANDATE_PERMISSION = "programme.close_mandate"
 PROGRAMME_LEAD_GROUP = "Programledning"
 EDITOR_GROUP = "Redaktör"
 
@@ -201,6 +212,60 @@ def visible_indicator_reports(queryset, user, now=None):
     return queryset.filter(municipality__participates=True)
 
 
+# --- the closed mandate: the area is read-only ------------------------------
+
+
+class MandateClosed(PermissionDenied):
+    """A write refused because the mandate is closed. Its message is the
+    Swedish explanation, shown on the 403 page."""
+
+
+def area_closed(*, fresh=False):
+    """The closed mandate (`programme.closure.Closure`), or None while the
+    area is open. The one rule every write consults: from the cache for
+    pages and buttons, from the database (`fresh`) in the services."""
+    return closure.current(fresh=fresh)
+
+
+def closed_message(closed) -> str:
+    when = formats.date_format(timezone.localtime(closed.closed_at), "j F Y")
+    return _(
+        "Uppdraget är avslutat sedan %(date)s. Samordningen finns kvar att "
+        "läsa, men inget kan längre läggas till, ändras eller tas bort."
+    ) % {"date": when}
+
+
+def ensure_area_open(*, fresh=False):
+    """Raise `MandateClosed` when the mandate is closed."""
+    closed = area_closed(fresh=fresh)
+    if closed is not None:
+        raise MandateClosed(closed_message(closed))
+
+
+def _open():
+    return area_closed() is None
+
+
+def can_close_mandate(user) -> bool:
+    """Close the mandate and fetch its archive: programme staff who hold the
+    permission (the group Programledning, migration `programme/0008`), or a
+    superuser."""
+    return is_coordinator(user) and user.has_perm(CLOSE_MANDATE_PERMISSION)
+
+
+def can_download_archive(user) -> bool:
+    return can_close_mandate(user)
+
+
+def archive_shows_exact_counts() -> bool:
+    """The archive package's indicator tables are suppressed as for a reader
+    outside every municipality: the package is copied, handed on and kept
+    long after the portal's doors are gone, and may be asked for as a public
+    record. The exact counts stay in the database (indicator reports are
+    not personal data and are not purged)."""
+    return False
+
+
 # --- actions: named rules ----------------------------------------------------
 
 
@@ -214,6 +279,8 @@ def can_view_group(user, group) -> bool:
 
 def can_contribute(user, group) -> bool:
     """Add and edit decisions, actions and entries in the group."""
+    if not _open():
+        return False
     if is_coordinator(user):
         return True
     membership = active_membership(user, group)
@@ -221,6 +288,8 @@ def can_contribute(user, group) -> bool:
 
 
 def can_manage_meetings(user, group) -> bool:
+    if not _open():
+        return False
     if is_coordinator(user):
         return True
     return is_chair(user, group) and can_contribute(user, group)
@@ -232,6 +301,8 @@ def can_edit_group_item(user, item) -> bool:
 
 def can_create_entry(user) -> bool:
     """Someone who can write in at least one group (or staff)."""
+    if not _open():
+        return False
     if is_coordinator(user):
         return True
     return any(
@@ -247,6 +318,8 @@ def can_view_entry(user, entry, now=None) -> bool:
 
 
 def can_edit_entry(user, entry, now=None) -> bool:
+    if not _open():
+        return False
     if is_coordinator(user):
         return True
     return (
@@ -274,6 +347,8 @@ def can_view_statuses(user) -> bool:
 
 
 def can_set_status(user, municipality) -> bool:
+    if not _open():
+        return False
     if is_coordinator(user):
         return True
     return (
@@ -289,6 +364,8 @@ def can_view_indicators(user) -> bool:
 
 def can_report_indicators(user, municipality=None) -> bool:
     """Coordinators for any municipality; a representative for their own."""
+    if not _open():
+        return False
     if is_coordinator(user):
         return True
     if not (is_participant(user) and user.municipality_id):
@@ -319,7 +396,7 @@ def can_admin_read(user) -> bool:
 
 
 def can_admin_write(user) -> bool:
-    return is_superuser(user)
+    return is_superuser(user) and _open()
 
 
 ENTRY_RULES = {

@@ -126,7 +126,7 @@ def reported_periods(user, *, within=None):
     return _newest_first(periods)
 
 
-def indicator_tables(user, periods=None):
+def indicator_tables(user, periods=None, *, outsider=False):
     """The published indicator table of each period, for `user`.
 
     The one source of indicator figures for pages, CSV and PDF. Each table
@@ -134,6 +134,9 @@ def indicator_tables(user, periods=None):
     reports: a caller cannot narrow it into a table that differs from
     another by a municipality or a sub-period. `periods` None means every
     reported period, newest first. Two queries however many periods.
+    `outsider` suppresses as for a reader outside every municipality,
+    whoever `user` is (the archive package,
+    `policies.archive_shows_exact_counts`).
     """
     municipalities = list(Municipality.objects.participating())
     reports = IndicatorReport.objects.visible_to(user).filter(
@@ -148,12 +151,18 @@ def indicator_tables(user, periods=None):
     if periods is None:
         periods = _newest_first(by_period)
     return [
-        indicator_table(user, period, municipalities, by_period.get(period, []))
+        indicator_table(
+            user,
+            period,
+            municipalities,
+            by_period.get(period, []),
+            outsider=outsider,
+        )
         for period in periods
     ]
 
 
-def indicator_table(user, period, municipalities, reports):
+def indicator_table(user, period, municipalities, reports, *, outsider=False):
     """Suppress one period's reports for this reader.
 
     `reports` are `period`'s own reports, at most one per municipality, so
@@ -172,8 +181,10 @@ def indicator_table(user, period, municipalities, reports):
         values,
         row_keys=[m.pk for m in municipalities],
         column_keys=IndicatorReport.INDICATORS,
-        known_rows={user.municipality_id} if user.municipality_id else set(),
-        exact=policies.sees_exact_counts(user),
+        known_rows={user.municipality_id}
+        if user.municipality_id and not outsider
+        else set(),
+        exact=policies.sees_exact_counts(user) and not outsider,
         at_most=INDICATOR_ORDERINGS,
     )
     return IndicatorTable(
@@ -209,7 +220,9 @@ def narrowest_level(levels):
     return present[-1] if present else "open"
 
 
-def report_content(user, *, start, end, focus_area=None, municipalities=None):
+def report_content(
+    user, *, start, end, focus_area=None, municipalities=None, outsider=False
+):
     """Everything the PDF report shows, for `user`.
 
     Entries and statuses follow the chosen municipalities and focus area.
@@ -235,7 +248,9 @@ def report_content(user, *, start, end, focus_area=None, municipalities=None):
         statuses = statuses.filter(focus_area=focus_area)
     entries = list(entries)
     statuses = list(statuses)
-    tables = indicator_tables(user, reported_periods(user, within=(start, end)))
+    tables = indicator_tables(
+        user, reported_periods(user, within=(start, end)), outsider=outsider
+    )
     levels = [entry.sharing_level for entry in entries]
     levels += [status.sharing_level for status in statuses]
     if reveals_exact_small_counts(tables):

@@ -11,24 +11,63 @@ records only what was really written. Views run in autocommit (no
 ATOMIC_REQUESTS), so there the row follows the commit and survives whatever
 the request does afterwards; a caller that holds a transaction of its own
 (the admin's change form) takes the row with it if it rolls back.
+
+Every write is marked `@_write`: once the mandate is closed it refuses
+before it touches anything (`policies.ensure_area_open`, read from the
+database, not the cache), whoever calls it. The check, the write and its
+audit row share one transaction, and the check holds the mandate's row, so
+a closing and a write never overlap: the write lands before the closing or
+is refused. The closing itself (`mandate_close`) and the archive's order are
+the writes a closed mandate still takes.
 """
 
+import contextvars
+import datetime
+import functools
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from municipalities.coordination import policies
 from municipalities.models import (
     CalendarToken,
     EntryAttachment,
     FocusAreaStatus,
     IndicatorReport,
+    MandateArchive,
     ProgressEntry,
 )
 from portal.audit import audit_event
 from portal.models import AuditEvent
+from programme.models import Mandate
+
+# Set while a write runs, so a write that calls another checks only once.
+_checked = contextvars.ContextVar("closure_checked", default=False)
+
+
+def _write(function):
+    """Refuse the write once the mandate is closed (`MandateClosed`, a 403
+    with the Swedish explanation), in one transaction with the write."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if _checked.get():
+            return function(*args, **kwargs)
+        token = _checked.set(True)
+        try:
+            with transaction.atomic():
+                policies.ensure_area_open(fresh=True)
+                return function(*args, **kwargs)
+        finally:
+            _checked.reset(token)
+
+    wrapper.is_coordination_write = True
+    return wrapper
 
 
 def _check(item):
@@ -75,6 +114,7 @@ def _save(item, *, actor):
     item.save()
 
 
+@_write
 def entry_create(
     *,
     actor,
@@ -135,6 +175,7 @@ def entry_create(
     return entry
 
 
+@_write
 def entry_update(
     *,
     actor,
@@ -171,6 +212,7 @@ def entry_update(
     return entry
 
 
+@_write
 def entry_delete(*, actor, entry, origin=None):
     """Delete an entry; its files go once the deletion has committed."""
     entry_id = entry.pk
@@ -189,6 +231,7 @@ def entry_delete(*, actor, entry, origin=None):
     )
 
 
+@_write
 def item_save(*, actor, item, origin=None):
     """Save any coordination row the caller has filled in (the admin's
     instances, a group's meeting, decision or action) and audit it."""
@@ -199,6 +242,7 @@ def item_save(*, actor, item, origin=None):
     return item
 
 
+@_write
 def item_delete(*, actor, item, origin=None):
     """Delete one coordination row and audit it (entries: `entry_delete`)."""
     label, item_id = item._meta.label, item.pk
@@ -214,6 +258,7 @@ def item_delete(*, actor, item, origin=None):
     )
 
 
+@_write
 def items_delete(*, actor, queryset, origin=None):
     """Delete many rows in one transaction; one audit row per deleted id.
     An entry's files go once the deletion has committed."""
@@ -240,6 +285,7 @@ def _created_by(item, actor):
         item.created_by = actor
 
 
+@_write
 def meeting_save(*, actor, group, meeting, origin=None):
     """Create or change a meeting of `group`; a new one records its creator.
 
@@ -250,6 +296,7 @@ def meeting_save(*, actor, group, meeting, origin=None):
     return item_save(actor=actor, item=meeting, origin=origin)
 
 
+@_write
 def decision_save(*, actor, group, decision, origin=None):
     """Create or change a decision of `group`; a new one records its creator."""
     decision.group = group
@@ -257,12 +304,14 @@ def decision_save(*, actor, group, decision, origin=None):
     return item_save(actor=actor, item=decision, origin=origin)
 
 
+@_write
 def action_save(*, actor, group, action, origin=None):
     """Create or change an action (åtgärd) of `group`."""
     action.group = group
     return item_save(actor=actor, item=action, origin=origin)
 
 
+@_write
 def status_set(
     *, actor, municipality, focus_area, stage, comment, sharing_level, origin=None
 ):
@@ -280,6 +329,7 @@ def status_set(
     return status
 
 
+@_write
 def calendar_link_replace(*, actor, group, origin=None):
     """Give `actor` a new secret calendar link for `group`; the old one dies.
 
@@ -295,6 +345,7 @@ def _quarter_of(day):
     return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
 
 
+@_write
 def indicator_report_save(
     *, actor, municipality, period_kind, period_start, values, origin=None
 ):
@@ -344,3 +395,108 @@ def indicator_report_save(
         _save(report, actor=actor)
     _audit(AuditEvent.Action.UPDATE, actor=actor, origin=origin, obj=report)
     return report
+
+
+# --- the end of the mandate ---------------------------------------------------
+# The closing is the one write the closed area still takes: it is what closes
+# it. The archive is built by the task worker (`archive.archive_build`).
+
+
+def _delete_on(day, days):
+    """The day `days` after `day`; None (kept for good) for a period of 0."""
+    return day + datetime.timedelta(days=days) if days else None
+
+
+def _enqueue_archive(archive):
+    from municipalities.coordination.archive import archive_build
+
+    transaction.on_commit(lambda: archive_build.enqueue(archive.pk))
+
+
+def mandate_close(*, actor, mandate, origin=None):
+    """Close the mandate: from the commit on the coordination area is
+    read-only, the days its attachments and personal data are purged are
+    set from MANDATE_RETENTION_DAYS_ATTACHMENTS and
+    MANDATE_RETENTION_DAYS_PERSONAL_DATA, and the archive package is queued.
+
+    Closing is done once: a second closing is refused (ValidationError) and
+    changes nothing. Returns the new `MandateArchive`.
+    """
+    with transaction.atomic():
+        # Waits for every write in flight (each holds the row, shared).
+        locked = Mandate.objects.select_for_update().get(pk=mandate.pk)
+        if locked.closed_at is not None:
+            when = formats.date_format(timezone.localtime(locked.closed_at), "j F Y")
+            raise ValidationError(
+                _("Uppdraget är redan avslutat (%(date)s) och kan inte avslutas igen.")
+                % {"date": when},
+                code="already_closed",
+            )
+        now = timezone.now()
+        today = timezone.localdate(now)
+        locked.closed_at = now
+        locked.closed_by = actor
+        locked.attachments_delete_on = _delete_on(
+            today, settings.MANDATE_RETENTION_DAYS_ATTACHMENTS
+        )
+        locked.personal_data_delete_on = _delete_on(
+            today, settings.MANDATE_RETENTION_DAYS_PERSONAL_DATA
+        )
+        locked.save(
+            update_fields=[
+                "closed_at",
+                "closed_by",
+                "attachments_delete_on",
+                "personal_data_delete_on",
+            ]
+        )
+        archive = MandateArchive.objects.create(mandate=locked, requested_by=actor)
+        _enqueue_archive(archive)
+    for field in (
+        "closed_at",
+        "closed_by",
+        "attachments_delete_on",
+        "personal_data_delete_on",
+    ):
+        setattr(mandate, field, getattr(locked, field))
+    _audit(AuditEvent.Action.UPDATE, actor=actor, origin=origin, obj=mandate)
+    _audit(AuditEvent.Action.CREATE, actor=actor, origin=origin, obj=archive)
+    return archive
+
+
+# A package still queued or being made after this long is taken for lost (a
+# worker that died): staff may order a new one.
+ARCHIVE_STALE_AFTER = datetime.timedelta(minutes=30)
+
+
+def archive_may_be_ordered(mandate, now=None):
+    """A new package may be ordered for a closed mandate whose latest one
+    failed or was lost."""
+    if mandate.closed_at is None:
+        return False
+    latest = mandate.archives.first()
+    if latest is None or latest.status == MandateArchive.Status.FAILED:
+        return True
+    if latest.status == MandateArchive.Status.DONE:
+        return False
+    now = now or timezone.now()
+    return latest.created_at < now - ARCHIVE_STALE_AFTER
+
+
+def archive_order(*, actor, mandate, origin=None):
+    """Queue a new archive package for a closed mandate whose latest one
+    failed or was lost (ValidationError otherwise)."""
+    with transaction.atomic():
+        locked = Mandate.objects.select_for_update().get(pk=mandate.pk)
+        if not archive_may_be_ordered(locked):
+            raise ValidationError(
+                _(
+                    "Ett nytt arkivpaket kan bara beställas för ett avslutat "
+                    "uppdrag, när det förra misslyckades eller har fastnat."
+                ),
+                code="not_now",
+            )
+        archive = MandateArchive.objects.create(mandate=locked, requested_by=actor)
+        _enqueue_archive(archive)
+    _audit(AuditEvent.Action.CREATE, actor=actor, origin=origin, obj=archive)
+    return archive

@@ -575,3 +575,62 @@ class IndicatorReport(models.Model):
                     )
                 }
             )
+
+
+class MandateArchive(models.Model):
+    """The archive package made when the mandate is closed: a zip in the
+    private storage, built by the task worker
+    (`municipalities.coordination.archive.archive_build`), fetched only by
+    programme staff with the permission, through an access-checked view."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Väntar på att skapas")
+        RUNNING = "running", _("Skapas")
+        DONE = "done", _("Klart")
+        FAILED = "failed", _("Misslyckades")
+
+    mandate = models.ForeignKey(
+        "programme.Mandate",
+        verbose_name=_("uppdrag"),
+        on_delete=models.CASCADE,
+        related_name="archives",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    step = models.CharField(_("steg"), max_length=200, blank=True)
+    progress = models.PositiveSmallIntegerField(_("klart i procent"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beställt av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = BoundedDateTimeField(_("beställt"), default=timezone.now)
+    started_at = BoundedDateTimeField(_("påbörjat"), null=True, blank=True)
+    finished_at = BoundedDateTimeField(_("avslutat"), null=True, blank=True)
+    file = models.FileField(
+        _("fil"),
+        upload_to=UploadPath("archives"),
+        storage=private_storage,
+        max_length=200,
+        blank=True,
+    )
+    size = models.PositiveBigIntegerField(_("storlek i byte"), null=True, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.CharField(_("fel"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("arkivpaket")
+        verbose_name_plural = _("arkivpaket")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.mandate} ({self.get_status_display()})"
+
+    @property
+    def filename(self):
+        closed = self.mandate.closed_at or self.created_at
+        return f"arkiv-{self.mandate.slug}-{timezone.localtime(closed):%Y-%m-%d}.zip"

@@ -118,11 +118,40 @@ class Mandate(models.Model):
     staff = models.ManyToManyField(
         Person, verbose_name=_("medarbetare"), blank=True, related_name="mandates"
     )
+    # Set once, by the closing procedure (`services.mandate_close`), never in
+    # a form: a closed mandate makes the coordination area read-only.
+    closed_at = BoundedDateTimeField(
+        _("avslutat"), null=True, blank=True, editable=False
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("avslutat av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # The days the scheduled purge (`portal.retention`) deletes the
+    # coordination area's attachments and personal data, fixed at closing
+    # from MANDATE_RETENTION_DAYS_*; None keeps them for good.
+    attachments_delete_on = BoundedDateField(
+        _("bilagor gallras"), null=True, blank=True, editable=False
+    )
+    personal_data_delete_on = BoundedDateField(
+        _("personuppgifter gallras"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("uppdrag")
         verbose_name_plural = _("uppdrag")
         ordering = ["-start_date"]
+        permissions = [
+            (
+                "close_mandate",
+                _("Får avsluta uppdraget och hämta dess arkivpaket"),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(length_months__gte=1) & Q(length_months__lte=120),
@@ -152,6 +181,10 @@ class Mandate(models.Model):
         return add_months(self.start_date, self.length_months) - datetime.timedelta(
             days=1
         )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
     def month_number(self, today: datetime.date) -> int | None:
         """Which month of the mandate `today` falls in, or None outside it."""

@@ -56,6 +56,7 @@ def test_admin_pages_answer_superuser(admin_client, page):
         {
             "django_tasks_database.dbtaskresult",
             "portal.auditevent",
+            "portal.purgerecord",
             "axes.accessattempt",
             "axes.accessfailurelog",
             "axes.accesslog",

@@ -299,6 +299,7 @@ def test_restore_drill_gives_back_every_row_and_every_file(roots, archive_dir):
         "slides",
         "slide-previews",
         "attachments",
+        "archives",  # the closed mandate's archive package
     }
     archive = archive_dir / "portal.tar.gz"
 

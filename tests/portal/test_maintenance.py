@@ -9,12 +9,13 @@ from contextlib import contextmanager
 import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
-from municipalities.models import Invitation
+from municipalities.models import Decision, Invitation
 from portal import retention
 from portal.models import AuditEvent
 from portal.password_reset import password_reset_send
@@ -95,8 +96,25 @@ def invitation(age, tag):
         return factories.InvitationFactory(email=f"{tag}@example.se")
 
 
+def history_row(age, tag):
+    """A decision's change-history row (simple_history), dated `age` ago."""
+    with days_ago(age):
+        factories.DecisionFactory(text=tag)
+
+
+def admin_log_row(age, tag):
+    with days_ago(age):
+        LogEntry.objects.create(
+            user=factories.UserFactory(),
+            action_flag=ADDITION,
+            object_repr=tag,
+        )
+
+
 def survivors(kind):
     return {
+        "history": lambda: set(Decision.history.values_list("text", flat=True)),
+        "adminlog": lambda: set(LogEntry.objects.values_list("object_repr", flat=True)),
         "audit": lambda: set(AuditEvent.objects.values_list("object_id", flat=True)),
         "tasks": lambda: {
             tag
@@ -130,6 +148,8 @@ KINDS = {
     ),
     # An invitation's period starts when its link stops working.
     "invitations": (invitation, "RETENTION_INVITATIONS_DAYS", 7),
+    "history": (history_row, "RETENTION_HISTORY_DAYS", 0),
+    "adminlog": (admin_log_row, "RETENTION_HISTORY_DAYS", 0),
 }
 
 
@@ -310,6 +330,10 @@ def test_dry_run_counts_what_the_run_then_removes_and_changes_nothing(settings):
         "obekräftade prenumeranter": 1,
         "adresser på skickade nyhetsbrev": 0,
         "inbjudningar som aldrig togs emot": 1,
+        "ändringshistorik": 1,
+        "administrationens ändringslogg": 1,
+        # No mandate is closed: nothing of the end of a mandate is due.
+        **{sweep.name: 0 for sweep in retention.MANDATE_SWEEPS},
     }
 
 
@@ -320,7 +344,7 @@ def test_a_second_run_finds_nothing(settings):
 
     second = counts(maintenance())
 
-    assert sum(first.values()) == 7
+    assert sum(first.values()) == 9
     assert second == dict.fromkeys(second, 0)
 
 

@@ -14,10 +14,17 @@ from municipalities.models import (
     WorkingGroup,
 )
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 def area_access(view):
     """Signed in, active and a participant (policies.can_enter_area). The one
-    place to require two-factor later."""
+    place to require two-factor later.
+
+    Once the mandate is closed, every request that could write (anything
+    but GET, HEAD and OPTIONS) is refused here, before the view looks
+    anything up, with the Swedish explanation; a view that refuses a page
+    for lack of a write right (a form's GET) gets the same explanation."""
 
     @functools.wraps(view)
     @login_required
@@ -29,7 +36,15 @@ def area_access(view):
                     "och för programledningen."
                 )
             )
-        return view(request, *args, **kwargs)
+        if request.method not in SAFE_METHODS:
+            policies.ensure_area_open()
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied as denied:
+            if not str(denied):
+                # A write right the closing took away: say why.
+                policies.ensure_area_open()
+            raise
 
     return wrapper
 

@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from municipalities.coordination import policies
 from municipalities.coordination.views.access import (
@@ -32,8 +33,10 @@ class EntryFeed(Feed):
 
     @classmethod
     def as_view(cls):
-        """A view function that builds a fresh feed for every request."""
+        """A view function that builds a fresh feed for every request. It
+        only reads: anything but GET and HEAD answers 405."""
 
+        @require_safe
         def view(request, *args, **kwargs):
             return cls()(request, *args, **kwargs)
 

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from municipalities.coordination import policies, services
 from municipalities.coordination.forms import (
@@ -171,8 +171,10 @@ def calendar_link(request, slug):
     return redirect("samordning:group", slug=group.slug)
 
 
+@require_safe
 def group_ics(request, slug, token):
-    """The group's meetings for a calendar app; the token stands in for login."""
+    """The group's meetings for a calendar app; the token stands in for login.
+    It only reads: anything but GET and HEAD answers 405."""
     calendar_token = get_object_or_404(
         CalendarToken.objects.select_related("user", "group"),
         token=token,

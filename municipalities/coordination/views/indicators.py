@@ -67,6 +67,8 @@ def indicator_list(request):
             "table": table,
             "labels": list(reporting.INDICATOR_LABELS.values()),
             "can_report": policies.can_report_indicators(user),
+            # After the closing nobody reports; the CSV link stays.
+            "area_closed": policies.area_closed() is not None,
             "breadcrumbs": breadcrumbs(_("Indikatorer")),
         },
         status=400 if form.errors else 200,

@@ -3,8 +3,11 @@
 Clears expired sessions and applies the retention periods (`RETENTION_*`,
 see `portal.retention`): finished background-task results, sign-in records,
 audit rows, newsletter subscriptions never confirmed, the addresses on sent
-newsletter deliveries and invitations never accepted. Safe to run again: a
-second run finds nothing left to do. `--dry-run` only counts.
+newsletter deliveries, invitations never accepted, change history and the
+admin's log; after the mandate is closed, its attachments and personal data
+on the days fixed at closing. A run that removed anything records its counts
+(`PurgeRecord`). Safe to run again: a second run finds nothing left to do.
+`--dry-run` only counts.
 """
 
 import logging

@@ -4,6 +4,7 @@ into an empty installation, or with --force over everything (portal/backup.py)."
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.backup import BackupError, backup_restore
+from programme import closure
 
 
 class Command(BaseCommand):
@@ -41,3 +42,6 @@ class Command(BaseCommand):
             backup_restore(archive, force=force, out=out, warn=warn)
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        # The rows came back without signals: whether the mandate is closed
+        # is read afresh into the shared cache (`programme.closure`).
+        closure.remember()
