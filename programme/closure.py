@@ -14,14 +14,21 @@ write lock does not trust the cache alone: every coordination service reads
 the database (`current(fresh=True)`) before it writes.
 """
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from programme.models import Mandate
+
+# An unreachable Redis must not take the pages down: the state is then read
+# from the database on each call (one query), as the page cache does.
+CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 CACHE_KEY = "programme:mandate-closure:v1"
 CACHE_SECONDS = 600
@@ -72,7 +79,8 @@ def _read_locked():
 def remember():
     """Read the state from the database into the cache; return it."""
     closure = _read()
-    cache.set(CACHE_KEY, closure or OPEN, CACHE_SECONDS)
+    with contextlib.suppress(CACHE_ERRORS):
+        cache.set(CACHE_KEY, closure or OPEN, CACHE_SECONDS)
     return closure
 
 
@@ -83,7 +91,10 @@ def current(*, fresh=False):
     the transaction ends (`_read_locked`)."""
     if fresh:
         return _read_locked() if connection.in_atomic_block else _read()
-    cached = cache.get(CACHE_KEY)
+    try:
+        cached = cache.get(CACHE_KEY)
+    except CACHE_ERRORS:
+        return _read()
     if cached is not None:
         return None if cached == OPEN else cached
     return remember()

@@ -669,6 +669,8 @@ NOT_SHOWN = {
     "municipalities.Membership": "coordination area (group pages list "
     "municipalities and organisations, not seats)",
     "municipalities.Invitation": "invitations",
+    "municipalities.MandateArchive": "the closed mandate's archive (staff only)",
+    "portal.PurgeRecord": "the purge log (staff only)",
 }
 
 
