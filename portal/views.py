@@ -23,13 +23,27 @@ SEARCH_HITS_PER_PAGE = 20
 def home(request):
     mandate = Mandate.objects.prefetch_related("focus_areas").first()
     today = timezone.localdate()
+    now = timezone.now()
+    sessions = list(Session.objects.upcoming(now)[:3])
+    # After the last session the section shows the latest ones under their
+    # own heading rather than an empty "upcoming": the kick-off is the
+    # programme's main public event.
+    past = False
+    if not sessions:
+        sessions = list(
+            Session.objects.published()
+            .filter(ends_at__lt=now)
+            .order_by("-starts_at")[:3]
+        )
+        past = bool(sessions)
     context = {
         "mandate": mandate,
         "month_number": mandate.month_number(today) if mandate else None,
         "not_started": bool(mandate and today < mandate.start_date),
         "ended": bool(mandate and today > mandate.end_date),
         "latest_news": NewsArticle.objects.published()[:3],
-        "upcoming_sessions": Session.objects.upcoming()[:3],
+        "sessions": sessions,
+        "past_sessions": past,
     }
     return render(request, "portal/home.html", context)
 
