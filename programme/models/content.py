@@ -62,6 +62,7 @@ class Person(models.Model):
         blank=True,
         help_text=_("Beskriv bilden för den som inte ser den."),
     )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("person")
@@ -118,6 +119,7 @@ class Mandate(models.Model):
     staff = models.ManyToManyField(
         Person, verbose_name=_("medarbetare"), blank=True, related_name="mandates"
     )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("uppdrag")
@@ -176,6 +178,7 @@ class FocusArea(models.Model):
     slug = models.SlugField(_("kortnamn i adressen"), max_length=80, unique=True)
     summary = models.TextField(_("sammanfattning"), max_length=TEXT_MAX_DESCRIPTION)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("fokusområde")
@@ -222,6 +225,7 @@ class Milestone(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     due_date = BoundedDateField(_("klart senast"))
     done_date = BoundedDateField(_("klart datum"), null=True, blank=True)
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = MilestoneQuerySet.as_manager()
 

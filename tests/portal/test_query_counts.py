@@ -78,7 +78,7 @@ PAGES = {
     "/presentationer/stor/": 3,
     "/talare/talaren/": 2,
     "/sok/?q=avhopparna": 4,
-    "/sitemap.xml": 14,
+    "/sitemap.xml": 22,
 }
 
 
