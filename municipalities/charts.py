@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from municipalities.coordination.reporting import cell_text
 from municipalities.coordination.suppression import CellState
@@ -93,15 +92,12 @@ def stage_chart(chart_id, title, rows):
         )
     order = [str(stage.label) for stage in STAGES] + [_("Inte redovisat")]
     summary = "; ".join(
-        ngettext("%(stage)s: %(count)s", "%(stage)s: %(count)s", counts[label])
-        % {"stage": label, "count": counts[label]}
-        for label in order
-        if label in counts
+        f"{label}: {counts[label]}" for label in order if label in counts
     )
     desc = _(
         "Stapeldiagram: ju längre stapel, desto längre har arbetet kommit, "
-        "från Inte påbörjat till Uppföljning. Antal per skede: %(summary)s. "
-        "Tabellen intill visar samma uppgifter."
+        "i fem skeden. Antal per skede: %(summary)s. Tabellen intill visar "
+        "samma uppgifter."
     ) % {"summary": summary}
     return StageChart(
         id=chart_id,

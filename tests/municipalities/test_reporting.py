@@ -211,8 +211,9 @@ def test_dashboard_never_flags_a_stage_that_was_never_reported(world, settings):
         )
 
     with time_machine.travel(datetime.date(2022, 9, 1), tick=False):
-        body = client_for(world, "rep_a").get("/samordning/").content.decode()
+        page = client_for(world, "rep_a").get("/samordning/").content.decode()
 
+    body = page.split('id="my-status"', 1)[1].split("</section>", 1)[0]
     assert body.count("Inte redovisat") == 1
     # The one stage that was set, four months ago, is flagged; the other not.
     assert body.count("inte uppdaterat på över 30 dagar") == 1
@@ -490,9 +491,9 @@ def test_report_form_errors_keep_input(world):
     [
         # One of each is the session's second-step device, one the section
         # navigation's list of groups.
-        ("/samordning/", 16),
-        ("/samordning/indikatorer/", 13),
-        ("/samordning/jamforelse/?period=2022-10", 16),
+        ("/samordning/", 19),
+        ("/samordning/indikatorer/", 17),
+        ("/samordning/jamforelse/?period=2022-10", 17),
         ("/samordning/lage/", 13),
         ("/samordning/export/indikatorer.csv", 11),
     ],

@@ -69,7 +69,7 @@ PAGES = {
     "/nyheter/artikeln/": 4,
     "/nyheter/feed/": 1,
     "/uppdraget/": 4,
-    "/uppdraget/FA/": 4,
+    "/uppdraget/FA/": 5,
     "/kommuner/": 3,
     "/kommuner/kommunen/": 5,
     "/arbetsgrupper/": 3,
