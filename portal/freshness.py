@@ -84,12 +84,11 @@ class Freshness:
 
 
 def _as_date(value):
+    """A datetime as the Swedish calendar day it falls on."""
     if isinstance(value, datetime.datetime):
-        return (
-            timezone.localtime(value).date()
-            if timezone.is_aware(value)
-            else (value.date())
-        )
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date()
     return value
 
 
