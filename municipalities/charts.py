@@ -151,7 +151,7 @@ class MonthMark:
 
     @property
     def centre(self):
-        return self.x + self.width / 2
+        return self.x + self.width // 2
 
     @property
     def marker_y(self):

@@ -279,3 +279,29 @@ def test_small_multiples_follow_the_chosen_indicator(series):
     assert chosen.context["multiples"].indicator == "cases_opened"
     assert unknown.status_code == 200
     assert unknown.context["multiples"].indicator == "inquiries"
+
+
+GEOMETRY = {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height"}
+
+
+def test_chart_geometry_is_plain_numbers_in_swedish_pages(series):
+    """Swedish formats 36.5 as "36,5", which SVG reads as no number at all:
+    every marker then falls on the panel's edge."""
+    body = client_for(series, "rep_a").get("/samordning/indikatorer/").content.decode()
+    body += client_for(series, "rep_a").get("/samordning/").content.decode()
+
+    charts = svgs(body, "indicator-panel") + svgs(body)
+    values = [
+        value
+        for svg in charts
+        for element in svg.iter()
+        for name, value in element.attrib.items()
+        if name in GEOMETRY
+    ]
+    assert values
+    assert [value for value in values if not re.fullmatch(r"\d+", value)] == []
+    panel = panel_of(body, "Kommun B")
+    (marker,) = panel.findall("circle[@class='indicator-panel__small']")
+    (bar,) = panel.findall("rect[@class='indicator-panel__bar']")
+    # May's marker sits left of June's bar, inside the plot.
+    assert 28 < int(marker.get("cx")) < int(bar.get("x"))
