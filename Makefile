@@ -43,8 +43,10 @@ system-packages-run:
 system-packages-test:
 	scripts/system-packages.sh test
 
+# --ignore-scripts: vnu-jar's install script would download a Java runtime;
+# the tests use Debian's (scripts/system-packages.sh).
 node_modules/.stamp: package-lock.json | system-packages-test
-	npm ci --no-audit --no-fund --silent
+	npm ci --no-audit --no-fund --silent --ignore-scripts
 	touch $@
 
 run: system-packages-run $(VENV)/.runtime.stamp

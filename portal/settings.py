@@ -713,3 +713,26 @@ if SENTRY_DSN:
 
 # --- Programme ------------------------------------------------------------
 PORTAL_NAME = "FoU Nordväst"
+
+
+# --- Freshness and ownership of public pages (portal/freshness.py) ---------
+def _date_setting(name, default):
+    value = env.str(name, default=default)
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a date written YYYY-MM-DD, not {value!r}."
+        ) from None
+
+
+# A public page whose newest content is older than this says it may be out
+# of date.
+CONTENT_STALE_DAYS = env.int("CONTENT_STALE_DAYS", default=365)
+# Where the "Ansvarig" line on every public page points; without it, the
+# contact page.
+CONTENT_OWNER_EMAIL = env.str("CONTENT_OWNER_EMAIL", default="")
+# The accessibility statement's dates: the last review of the site's
+# accessibility, and when the site was first published.
+ACCESSIBILITY_REVIEWED_ON = _date_setting("ACCESSIBILITY_REVIEWED_ON", "2026-11-24")
+SITE_PUBLISHED_ON = _date_setting("SITE_PUBLISHED_ON", "2026-11-24")

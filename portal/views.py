@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from portal import unavailable
 from portal.breadcrumbs import breadcrumbs
+from portal.freshness import page_freshness, text_date
 from portal.search import MAX_QUERY_LENGTH, search
 from presentations.models import Session
 from programme.models import Mandate, NewsArticle
@@ -23,13 +24,35 @@ SEARCH_HITS_PER_PAGE = 20
 def home(request):
     mandate = Mandate.objects.prefetch_related("focus_areas").first()
     today = timezone.localdate()
+    now = timezone.now()
+    sessions = list(Session.objects.upcoming(now)[:3])
+    # After the last session the section shows the latest ones under their
+    # own heading rather than an empty "upcoming": the kick-off is the
+    # programme's main public event.
+    past = False
+    if not sessions:
+        sessions = list(
+            Session.objects.published()
+            .filter(ends_at__lt=now)
+            .order_by("-starts_at")[:3]
+        )
+        past = bool(sessions)
+    latest_news = list(NewsArticle.objects.published()[:3])
     context = {
         "mandate": mandate,
         "month_number": mandate.month_number(today) if mandate else None,
         "not_started": bool(mandate and today < mandate.start_date),
         "ended": bool(mandate and today > mandate.end_date),
-        "latest_news": NewsArticle.objects.published()[:3],
-        "upcoming_sessions": Session.objects.upcoming()[:3],
+        "latest_news": latest_news,
+        "sessions": sessions,
+        "past_sessions": past,
+        "freshness": page_freshness(
+            "home",
+            mandate,
+            list(mandate.focus_areas.all()) if mandate else [],
+            latest_news,
+            sessions,
+        ),
     }
     return render(request, "portal/home.html", context)
 
@@ -39,15 +62,37 @@ def contact(request):
     return render(
         request,
         "portal/contact.html",
-        {"mandate": mandate, "breadcrumbs": breadcrumbs(_("Kontakta oss"))},
+        {
+            "mandate": mandate,
+            "freshness": page_freshness(
+                "contact",
+                text_date("portal/contact.html"),
+                mandate,
+                mandate and mandate.contact_person,
+            ),
+            "breadcrumbs": breadcrumbs(_("Kontakta oss")),
+        },
     )
 
 
 def accessibility(request):
+    """The accessibility statement. Its dates come from the settings (the
+    last review, the site's publication) and from the template's recorded
+    date: the statement changes when either does."""
+    reviewed = settings.ACCESSIBILITY_REVIEWED_ON
+    freshness = page_freshness(
+        "accessibility", text_date("portal/accessibility.html"), reviewed
+    )
     return render(
         request,
         "portal/accessibility.html",
-        {"breadcrumbs": breadcrumbs(_("Tillgänglighetsredogörelse"))},
+        {
+            "reviewed_on": reviewed,
+            "published_on": settings.SITE_PUBLISHED_ON,
+            "statement_updated": freshness.updated,
+            "freshness": freshness,
+            "breadcrumbs": breadcrumbs(_("Tillgänglighetsredogörelse")),
+        },
     )
 
 
@@ -56,6 +101,7 @@ def cookies(request):
         request,
         "portal/cookies.html",
         {
+            "freshness": page_freshness("cookies", text_date("portal/cookies.html")),
             "breadcrumbs": breadcrumbs(_("Kakor (cookies)")),
             "language_cookie_days": settings.LANGUAGE_COOKIE_AGE // 86400,
             "csrf_cookie_days": settings.CSRF_COOKIE_AGE // 86400,
@@ -67,7 +113,10 @@ def privacy(request):
     return render(
         request,
         "portal/privacy.html",
-        {"breadcrumbs": breadcrumbs(_("Behandling av personuppgifter"))},
+        {
+            "freshness": page_freshness("privacy", text_date("portal/privacy.html")),
+            "breadcrumbs": breadcrumbs(_("Behandling av personuppgifter")),
+        },
     )
 
 
@@ -88,6 +137,7 @@ def search_page(request):
             "max_length": MAX_QUERY_LENGTH,
             "page": page,
             "filter_query": filter_query.urlencode(),
+            "freshness": page_freshness("search", text_date("portal/search.html")),
             "breadcrumbs": breadcrumbs(_("Sök")),
         },
     )

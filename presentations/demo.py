@@ -1,6 +1,7 @@
 """Demo content for presentations: the 2022 kick-off, its speakers, and
 example slides generated as PDFs (each page says they are examples)."""
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -237,3 +238,54 @@ def seed_kick_off(*, mandate) -> tuple[Session, int, int]:
             presentation.slides.save("exempel.pdf", ContentFile(pdf), save=True)
             generated += 1
     return session, generated, missing
+
+
+# Sessions after the kick-off, without presentations of their own: examples
+# of what the programme's year could hold.
+SESSIONS = [
+    {
+        "slug": "seminarium-sluta-skjut",
+        "kind": Session.Kind.SEMINAR,
+        "title": "Seminarium om Sluta skjut",
+        "starts_at": (2022, 10, 13, 13, 0),
+        "hours": 3,
+        "description": "Ett seminarium för socialtjänsten och polisen om Sluta "
+        "skjut (Group Violence Intervention) och vad arbetssättet skulle kräva "
+        "i nordvästkommunerna. Sessionen är ett exempel i portalens "
+        "demoinnehåll.",
+    },
+    {
+        "slug": "slutseminarium-2023",
+        "kind": Session.Kind.CONFERENCE,
+        "title": "Slutseminarium: uppdragets rapport",
+        "starts_at": (2023, 3, 10, 9, 0),
+        "hours": 3,
+        "description": "Projektledningen presenterar slutrapporten och dess "
+        "förslag för socialcheferna och arbetsgrupperna. Sessionen är ett "
+        "exempel i portalens demoinnehåll.",
+    },
+]
+
+
+def seed_sessions(*, mandate) -> list[Session]:
+    """The mandate's later sessions; returns them."""
+    sessions = []
+    for data in SESSIONS:
+        starts_at = stockholm_time(*data["starts_at"])
+        session, _ = upsert(
+            Session,
+            {"slug": data["slug"]},
+            {
+                "mandate": mandate,
+                "kind": data["kind"],
+                "title": data["title"],
+                "starts_at": starts_at,
+                "ends_at": starts_at + datetime.timedelta(hours=data["hours"]),
+                "venue": "FoU Nordväst, Jakobsbergs sjukhus",
+                "address": "Järfälla",
+                "description": data["description"],
+                "published": True,
+            },
+        )
+        sessions.append(session)
+    return sessions

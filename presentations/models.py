@@ -69,6 +69,7 @@ class Session(models.Model):
             "Bara publicerade sessioner och deras presentationer syns för besökare."
         ),
     )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = SessionQuerySet.as_manager()
 
@@ -126,6 +127,7 @@ class Speaker(models.Model):
     photo_alt = models.CharField(
         _("alternativtext för foto"), max_length=200, blank=True
     )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = SpeakerQuerySet.as_manager()
 
@@ -220,6 +222,7 @@ class Presentation(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     published = models.BooleanField(_("publicerad"), default=False)
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = PresentationQuerySet.as_manager()
 

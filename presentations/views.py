@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.breadcrumbs import Section
+from portal.freshness import page_freshness
 from portal.ical import CalendarEvent, ics_response
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 
@@ -37,7 +38,11 @@ def session_list(request):
     return render(
         request,
         "presentations/session_list.html",
-        {"page": page, "breadcrumbs": PRESENTATIONS.breadcrumbs()},
+        {
+            "page": page,
+            "freshness": page_freshness("sessions", list(page.object_list)),
+            "breadcrumbs": PRESENTATIONS.breadcrumbs(),
+        },
     )
 
 
@@ -77,6 +82,16 @@ def session_detail(request, slug):
         {
             "session": session,
             "event_ld": _event_ld(session),
+            "freshness": page_freshness(
+                "sessions",
+                session,
+                session.public_presentations,
+                [
+                    link.speaker
+                    for presentation in session.public_presentations
+                    for link in presentation.speaker_links.all()
+                ],
+            ),
             "breadcrumbs": PRESENTATIONS.breadcrumbs(session.title),
         },
     )
@@ -101,6 +116,12 @@ def presentation_detail(request, session, slug):
         "presentations/presentation_detail.html",
         {
             "presentation": presentation,
+            "freshness": page_freshness(
+                "sessions",
+                presentation,
+                presentation.session,
+                [link.speaker for link in presentation.speaker_links.all()],
+            ),
             "breadcrumbs": PRESENTATIONS.breadcrumbs(
                 (presentation.session.title, presentation.session.get_absolute_url()),
                 presentation.title,
@@ -138,6 +159,7 @@ def speaker_detail(request, slug):
         {
             "speaker": speaker,
             "presentations": presentations,
+            "freshness": page_freshness("speakers", speaker, presentations),
             "breadcrumbs": PRESENTATIONS.breadcrumbs(speaker.name),
         },
     )

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from portal import ratelimit
 from portal.audit import client_address
 from portal.breadcrumbs import breadcrumbs
+from portal.freshness import page_freshness, text_date
 from portal.privacy import PrivacyGuardMixin
 from programme import newsletter
 from programme.models import FocusArea, Subscriber
@@ -89,7 +90,13 @@ def subscribe(request):
     return render(
         request,
         "programme/newsletter/subscribe.html",
-        {"form": form, "breadcrumbs": breadcrumbs(_("Nyhetsbrev"))},
+        {
+            "form": form,
+            "freshness": page_freshness(
+                "newsletter", text_date("programme/newsletter/subscribe.html")
+            ),
+            "breadcrumbs": breadcrumbs(_("Nyhetsbrev")),
+        },
         status=status,
     )
 

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext, gettext_lazy
 
+from municipalities.charts import stage_charts
 from municipalities.models import FocusAreaStatus, Municipality
 from portal.breadcrumbs import Section
+from portal.freshness import page_freshness
 from portal.pdf import PdfRefused, render_pdf
 from presentations.models import Presentation
 from programme.models import FocusArea, Mandate, NewsArticle
@@ -32,7 +34,9 @@ def mandate_detail(request):
         )[:1]
     )
     today = timezone.localdate()
-    milestones = mandate.milestones.with_state(today)
+    milestones = list(mandate.milestones.with_state(today))
+    focus_areas = list(mandate.focus_areas.all())
+    staff = list(mandate.staff.all())
     return render(
         request,
         "programme/mandate_detail.html",
@@ -41,6 +45,14 @@ def mandate_detail(request):
             "month_number": mandate.month_number(today),
             "ended": today > mandate.end_date,
             "milestones": milestones,
+            "freshness": page_freshness(
+                "mandate",
+                mandate,
+                mandate.contact_person,
+                focus_areas,
+                staff,
+                milestones,
+            ),
             "breadcrumbs": MANDATE.breadcrumbs(),
         },
     )
@@ -48,19 +60,30 @@ def mandate_detail(request):
 
 def focus_area_detail(request, slug):
     area = get_object_or_404(FocusArea, slug=slug)
+    news = list(area.news.published()[:10])
+    presentations = list(
+        area.presentations.published()
+        .select_related("session")
+        .order_by("-session__starts_at", "order")
+    )
+    # Every participating municipality, the stage where it is published.
+    municipalities = list(Municipality.objects.participating())
+    statuses = list(FocusAreaStatus.objects.public().filter(focus_area=area))
+    by_municipality = {status.municipality_id: status for status in statuses}
+    rows = [(m, by_municipality.get(m.pk)) for m in municipalities]
     return render(
         request,
         "programme/focus_area_detail.html",
         {
             "area": area,
-            "news": area.news.published()[:10],
-            "presentations": area.presentations.published()
-            .select_related("session")
-            .order_by("-session__starts_at", "order"),
-            "statuses": FocusAreaStatus.objects.public()
-            .filter(focus_area=area)
-            .select_related("municipality")
-            .order_by("municipality__name"),
+            "news": news,
+            "presentations": presentations,
+            "rows": rows,
+            "any_published": bool(statuses),
+            "chart": stage_charts(municipalities, [area], statuses)[0],
+            "freshness": page_freshness(
+                "focus_area", area, news, presentations, municipalities, statuses
+            ),
             "breadcrumbs": MANDATE.breadcrumbs(area.title),
         },
     )
@@ -97,6 +120,7 @@ def news_list(request):
         "programme/news_list.html",
         {
             "page": page,
+            "freshness": page_freshness("news", list(page.object_list)),
             "form": form,
             "filter_query": _filter_query(request),
             "breadcrumbs": NEWS.breadcrumbs(),
@@ -150,6 +174,7 @@ def news_detail(request, slug):
             "preview": not article.is_published(),
             "sessions": sessions,
             "focus_areas": article.focus_areas.all(),
+            "freshness": page_freshness("news", article),
             "breadcrumbs": NEWS.breadcrumbs(article.title),
         },
     )

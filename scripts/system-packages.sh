@@ -5,7 +5,8 @@
 #                                     Pango, HarfBuzz-Subset and a font (without
 #                                     them the site serves and PDFs answer 503)
 #   scripts/system-packages.sh test   the test suite: the PDF libraries, Chromium
-#                                     for the browser tests, gettext, npm (axe-core)
+#                                     for the browser tests, gettext, npm (axe-core,
+#                                     vnu-jar) and Java (the Nu HTML Checker)
 #   scripts/system-packages.sh ci     test, plus the PostgreSQL client tools, and
 #                                     nginx and Redis for the production stack
 #
@@ -19,7 +20,8 @@ set -euo pipefail
 pdf=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
 # Without HarfBuzz-Subset WeasyPrint warns, and the suite turns warnings into
 # errors; without a font WeasyPrint has nothing to draw text with.
-test_packages=("${pdf[@]}" chromium:chromium gettext:msgfmt npm:npm)
+test_packages=("${pdf[@]}" chromium:chromium gettext:msgfmt npm:npm
+  default-jre-headless:java)
 
 mode=${1:-}
 case $mode in

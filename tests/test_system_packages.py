@@ -15,7 +15,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "system-packages.sh"
 PDF = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
 LIBRARIES = PDF.split()
-COMMANDS = {"chromium": "chromium", "gettext": "msgfmt", "npm": "npm"}
+COMMANDS = {
+    "chromium": "chromium",
+    "gettext": "msgfmt",
+    "npm": "npm",
+    "default-jre-headless": "java",
+}
 
 
 @pytest.fixture
@@ -83,7 +88,7 @@ def machine(tmp_path):
     return Machine()
 
 
-ALL_TEST = [*LIBRARIES, "chromium", "gettext", "npm"]
+ALL_TEST = [*LIBRARIES, "chromium", "gettext", "npm", "default-jre-headless"]
 
 
 def test_test_mode_with_everything_installed_does_nothing(machine):
@@ -112,7 +117,8 @@ def test_test_mode_as_root_installs_what_is_missing_non_interactively(machine):
     assert machine.apt_calls == [
         "DEBIAN_FRONTEND=noninteractive update -qq",
         "DEBIAN_FRONTEND=noninteractive install -y -qq --no-install-recommends "
-        "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium npm",
+        "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium npm "
+        "default-jre-headless",
     ]
     # Installed now: a second run does nothing.
     assert machine.run("test", uid=0).returncode == 0

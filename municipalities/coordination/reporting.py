@@ -270,9 +270,47 @@ def report_content(
     }
 
 
-def default_period(today):
-    """The last twelve whole months."""
+def default_period(today, mandate=None):
+    """The period the internal area shows unless asked for another: the
+    mandate's own months (up to today while it runs); without a mandate, or
+    before it starts, the last twelve whole months."""
+    if mandate is not None and today >= mandate.start_date:
+        return mandate.start_date, min(today, mandate.end_date)
     first_this_month = today.replace(day=1)
     end = first_this_month - datetime.timedelta(days=1)
     start = first_this_month.replace(year=first_this_month.year - 1)
     return start, end
+
+
+def default_indicator_period(periods, mandate=None):
+    """The reported period the indicator pages open on: the newest one that
+    ends inside the mandate, else the newest of all (`periods` newest
+    first)."""
+    if mandate is not None:
+        inside = [
+            period
+            for period in periods
+            if mandate.start_date <= period.start and period.end <= mandate.end_date
+        ]
+        if inside:
+            return inside[0]
+    return periods[0] if periods else None
+
+
+def status_as_of(today, mandate=None):
+    """The day a status's age is judged at: today, or the mandate's last day
+    once it has ended (nobody updates a stage after the mandate)."""
+    if mandate is not None and today > mandate.end_date:
+        return mandate.end_date
+    return today
+
+
+def mandate_months(mandate, today):
+    """The first day of every month of the mandate up to today's month."""
+    first = mandate.start_date.replace(day=1)
+    last = min(today, mandate.end_date).replace(day=1)
+    months = []
+    while first <= last:
+        months.append(first)
+        first = (first + datetime.timedelta(days=32)).replace(day=1)
+    return months

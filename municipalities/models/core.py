@@ -55,6 +55,7 @@ class Municipality(models.Model):
         default=True,
         help_text=_("Avmarkera för en ägarkommun som inte deltar i uppdraget."),
     )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = MunicipalityQuerySet.as_manager()
 
@@ -98,6 +99,7 @@ class Organisation(models.Model):
     description = models.TextField(
         _("beskrivning"), blank=True, max_length=TEXT_MAX_DESCRIPTION
     )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -153,6 +155,7 @@ class WorkingGroup(models.Model):
         blank=True,
         related_name="working_groups",
     )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = WorkingGroupQuerySet.as_manager()
 

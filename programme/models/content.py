@@ -62,6 +62,7 @@ class Person(models.Model):
         blank=True,
         help_text=_("Beskriv bilden för den som inte ser den."),
     )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("person")
@@ -141,6 +142,7 @@ class Mandate(models.Model):
     personal_data_delete_on = BoundedDateField(
         _("personuppgifter gallras"), null=True, blank=True, editable=False
     )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("uppdrag")
@@ -209,6 +211,7 @@ class FocusArea(models.Model):
     slug = models.SlugField(_("kortnamn i adressen"), max_length=80, unique=True)
     summary = models.TextField(_("sammanfattning"), max_length=TEXT_MAX_DESCRIPTION)
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("fokusområde")
@@ -255,6 +258,7 @@ class Milestone(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     due_date = BoundedDateField(_("klart senast"))
     done_date = BoundedDateField(_("klart datum"), null=True, blank=True)
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     objects = MilestoneQuerySet.as_manager()
 

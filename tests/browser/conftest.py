@@ -5,7 +5,9 @@ serves the collected, hashed files exactly as in production. axe-core comes
 from the npm package pinned in package-lock.json and is injected through the
 DevTools protocol, which the page's CSP does not govern. Every page a test
 visits through `visit()` is checked for WCAG 2.1 A/AA violations and for CSP
-violations.
+violations. Every response any page in a test receives is collected: a
+resource a page asks for (a stylesheet, an icon, an image) that answers 404
+fails the test, whichever page asked.
 """
 
 import json
@@ -85,17 +87,53 @@ def browser():
         browser.close()
 
 
+class MissingResources:
+    """The 404s of the resources pages asked for, across a test's contexts.
+
+    A navigation that answers 404 is left out: a test that opens a missing
+    page on purpose checks that status itself. Everything a page loads by
+    itself (styles, images, the icons in a stylesheet, fonts) counts.
+    """
+
+    def __init__(self):
+        self.found = []
+
+    def watch(self, context):
+        context.on("response", self._record)
+
+    def _record(self, response):
+        if response.status == 404 and not response.request.is_navigation_request():
+            self.found.append(
+                f"{response.url} (asked for by {response.frame.url or '?'})"
+            )
+
+    def take(self):
+        found, self.found = self.found, []
+        return found
+
+
 @pytest.fixture
-def browser_context(browser):
+def missing_resources():
+    """Fails the test at teardown if any page asked for a resource that
+    answered 404."""
+    missing = MissingResources()
+    yield missing
+    assert missing.take() == [], "resources that answered 404"
+
+
+@pytest.fixture
+def browser_context(browser, missing_resources):
     context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
     context.add_init_script(CSP_RECORDER)
+    missing_resources.watch(context)
     yield context
     context.close()
 
 
 @pytest.fixture
-def nojs_context(browser):
+def nojs_context(browser, missing_resources):
     context = browser.new_context(java_script_enabled=False, locale="sv-SE")
+    missing_resources.watch(context)
     yield context
     context.close()
 
@@ -131,14 +169,18 @@ def describe_violations(violations):
 
 
 @pytest.fixture
-def visit(page, portal_server, transactional_db):
-    """Open a path, assert status, no axe violations and no CSP violations."""
+def visit(page, portal_server, transactional_db, missing_resources):
+    """Open a path, assert status, no axe violations, no CSP violations and
+    no resource answering 404."""
 
     def _visit(path, *, status=200, target=None):
         target = target or page
         response = target.goto(portal_server + path)
         assert response is not None
         assert response.status == status, f"{path} answered {response.status}"
+        target.wait_for_load_state("load")
+        missing = missing_resources.take()
+        assert missing == [], f"resources on {path} that answered 404: {missing}"
         violations = run_axe(target)
         assert violations == [], describe_violations(violations)
         csp = target.evaluate("window.__cspViolations || []")

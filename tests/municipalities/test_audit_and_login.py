@@ -268,7 +268,7 @@ def grow_group(world, n):
         # section navigation's: four rules and the groups.
         ("/samordning/grupper/operativ/", 25),
         ("/samordning/lagesrapporter/", 18),
-        ("/samordning/", 22),
+        ("/samordning/", 26),
     ],
 )
 def test_internal_page_queries_do_not_grow(

@@ -185,6 +185,9 @@ def test_only_open_status_reaches_public_pages(world, client):
 def test_dashboard_stale_notice_after_configured_days(world, settings):
     settings.STATUS_STALE_DAYS = 30
     start = timezone.now()
+    # A mandate that runs through the test's days.
+    world["area"].mandate.start_date = start.date() - datetime.timedelta(days=10)
+    world["area"].mandate.save()
     with time_machine.travel(start, tick=False):
         FocusAreaStatus.objects.create(
             municipality=world["town_a"], focus_area=world["area"], stage="planning"
@@ -199,6 +202,86 @@ def test_dashboard_stale_notice_after_configured_days(world, settings):
 
     assert "inte uppdaterat på över 30 dagar" not in fresh
     assert "inte uppdaterat på över 30 dagar" in stale
+
+
+def test_dashboard_never_flags_a_stage_that_was_never_reported(world, settings):
+    """ "Inte redovisat" is no stale stage: there is nothing to update yet."""
+    settings.STATUS_STALE_DAYS = 30
+    factories.FocusAreaFactory(mandate=world["area"].mandate, title="Annat område")
+    with time_machine.travel(datetime.date(2022, 5, 1), tick=False):
+        FocusAreaStatus.objects.create(
+            municipality=world["town_a"], focus_area=world["area"], stage="planning"
+        )
+
+    with time_machine.travel(datetime.date(2022, 9, 1), tick=False):
+        page = client_for(world, "rep_a").get("/samordning/").content.decode()
+
+    body = page.split('id="my-status"', 1)[1].split("</section>", 1)[0]
+    assert body.count("Inte redovisat") == 1
+    # The one stage that was set, four months ago, is flagged; the other not.
+    assert body.count("inte uppdaterat på över 30 dagar") == 1
+
+
+def test_dashboard_judges_a_stage_at_the_end_of_an_ended_mandate(world, settings):
+    """After the mandate (2022-04-01 – 2023-03-31) nobody updates a stage: a
+    stage kept up until the end is not stale years later, one left alone
+    for months before the end is."""
+    settings.STATUS_STALE_DAYS = 90
+    with time_machine.travel(datetime.date(2023, 3, 1), tick=False):
+        FocusAreaStatus.objects.create(
+            municipality=world["town_a"], focus_area=world["area"], stage="planning"
+        )
+    client = client_for(world, "rep_a")
+    with time_machine.travel(datetime.date(2026, 11, 1), tick=False):
+        kept_up = client.get("/samordning/").content.decode()
+
+    FocusAreaStatus.objects.update(
+        updated_at=datetime.datetime(2022, 11, 1, 9, tzinfo=datetime.UTC)
+    )
+    with time_machine.travel(datetime.date(2026, 11, 1), tick=False):
+        client = client_for(world, "rep_a")
+        left_alone = client.get("/samordning/").content.decode()
+
+    assert "inte uppdaterat på över 90 dagar" not in kept_up
+    assert "inte uppdaterat på över 90 dagar" in left_alone
+
+
+def test_report_form_defaults_to_the_mandates_months(world):
+    """An ended mandate's report opens on its own twelve months, not on the
+    last twelve calendar months; a running one on its start until today."""
+    client = client_for(world, "staff")
+    with time_machine.travel(datetime.date(2026, 11, 25), tick=False):
+        ended = client.get("/samordning/rapport/").context["form"]
+    world["area"].mandate.start_date = datetime.date(2026, 6, 1)
+    world["area"].mandate.save()
+    with time_machine.travel(datetime.date(2026, 11, 25), tick=False):
+        client = client_for(world, "staff")
+        running = client.get("/samordning/rapport/").context["form"]
+
+    assert (ended.initial["start"], ended.initial["end"]) == (
+        datetime.date(2022, 4, 1),
+        datetime.date(2023, 3, 31),
+    )
+    assert (running.initial["start"], running.initial["end"]) == (
+        datetime.date(2026, 6, 1),
+        datetime.date(2026, 11, 25),
+    )
+
+
+def test_indicator_pages_open_on_the_newest_period_inside_the_mandate(world):
+    report(world["town_a"], period=datetime.date(2023, 3, 1), inquiries=7)
+    report(world["town_a"], period=datetime.date(2023, 2, 1), inquiries=6)
+    # Reported after the mandate ended: still listed, not the default.
+    report(world["town_a"], period=datetime.date(2024, 5, 1), inquiries=5)
+    client = client_for(world, "staff")
+
+    for url in ["/samordning/indikatorer/", "/samordning/jamforelse/"]:
+        response = client.get(url)
+        assert response.context["period"].token == "2023-03", url
+        assert response.context["form"].initial["period"] == "2023-03", url
+    assert client.get("/samordning/indikatorer/?period=2024-05").context[
+        "period"
+    ].token == ("2024-05")
 
 
 def test_dashboard_shows_only_what_the_policy_allows(world, entries):
@@ -411,9 +494,9 @@ def test_report_form_errors_keep_input(world):
     [
         # One of each is the session's second-step device, one the section
         # navigation's list of groups.
-        ("/samordning/", 16),
-        ("/samordning/indikatorer/", 13),
-        ("/samordning/jamforelse/?period=2022-10", 16),
+        ("/samordning/", 19),
+        ("/samordning/indikatorer/", 17),
+        ("/samordning/jamforelse/?period=2022-10", 17),
         ("/samordning/lage/", 13),
         ("/samordning/export/indikatorer.csv", 11),
     ],

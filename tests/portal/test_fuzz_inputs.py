@@ -109,7 +109,7 @@ GET_TARGETS = [
     ("/samordning/lagesrapporter/", ["q", "grupp", "sida"]),
     ("/samordning/lagesrapporter/flode/", []),
     ("/samordning/rapport/", ["start", "end", "focus_area", "municipalities"]),
-    ("/samordning/indikatorer/", ["period"]),
+    ("/samordning/indikatorer/", ["period", "indikator"]),
     ("/samordning/jamforelse/", ["period"]),
     ("/samordning/export/lagesrapporter.csv", []),
     ("/samordning/export/indikatorer.csv", []),

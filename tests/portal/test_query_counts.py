@@ -71,7 +71,7 @@ PAGES = {
     "/nyheter/artikeln/": 4,
     "/nyheter/feed/": 1,
     "/uppdraget/": 4,
-    "/uppdraget/FA/": 4,
+    "/uppdraget/FA/": 5,
     "/kommuner/": 3,
     "/kommuner/kommunen/": 5,
     "/arbetsgrupper/": 3,
@@ -80,7 +80,7 @@ PAGES = {
     "/presentationer/stor/": 3,
     "/talare/talaren/": 2,
     "/sok/?q=avhopparna": 4,
-    "/sitemap.xml": 14,
+    "/sitemap.xml": 22,
 }
 
 

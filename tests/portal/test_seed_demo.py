@@ -276,3 +276,84 @@ def test_seed_demo_without_pango_loads_everything_but_the_slides(
     ) in output
     assert Presentation.objects.count() == len(PRESENTATIONS)
     assert not Presentation.objects.exclude(slides="").exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_the_mandates_twelve_months(private_media):
+    """What every page needs to show what it is for: stages shared openly and
+    not, monthly counts with small ones, meetings with agendas and minutes,
+    decisions, overdue actions, entries at every sharing level, and news
+    beyond the kick-off; none of it names a person."""
+    from municipalities.models import (
+        Action,
+        Decision,
+        FocusAreaStatus,
+        IndicatorReport,
+        Meeting,
+        ProgressEntry,
+        SharingLevel,
+    )
+    from portal.privacy import contains_identity_number
+    from programme.models import Mandate, NewsArticle
+
+    load_demo(with_logins=True)
+    mandate = Mandate.objects.get()
+    months = {
+        datetime.date(2022 + (3 + n) // 12, (3 + n) % 12 + 1, 1) for n in range(12)
+    }
+
+    open_towns = set(
+        FocusAreaStatus.objects.public().values_list("municipality__name", flat=True)
+    )
+    assert len(open_towns) >= 3
+    assert FocusAreaStatus.objects.exclude(sharing_level="open").exists()
+    reports = IndicatorReport.objects.all()
+    assert {r.period_start for r in reports} == months
+    assert {r.period_kind for r in reports} == {"month"}
+    assert reports.values("municipality").distinct().count() >= 6
+    assert any(0 < r.inquiries < 5 for r in reports)
+    meetings = Meeting.objects.all()
+    assert meetings.values("group").distinct().count() == 2
+    assert all(m.agenda and m.minutes for m in meetings)
+    assert all(
+        mandate.start_date <= m.starts_at.date() <= mandate.end_date for m in meetings
+    )
+    assert Decision.objects.filter(meeting__isnull=False).count() >= 5
+    overdue = Action.objects.exclude(status=Action.Status.DONE).filter(
+        due_date__lt=mandate.end_date
+    )
+    assert overdue.count() >= 2
+    assert set(ProgressEntry.objects.values_list("sharing_level", flat=True)) == set(
+        SharingLevel.values
+    )
+    news = NewsArticle.objects.published()
+    assert news.count() >= 5
+    assert len({article.publish_at.month for article in news}) >= 5
+    texts = [
+        *(m.agenda + m.minutes for m in meetings),
+        *Decision.objects.values_list("text", flat=True),
+        *(a.what + a.report_back for a in Action.objects.all()),
+        *(e.title + e.text for e in ProgressEntry.objects.all()),
+        *FocusAreaStatus.objects.values_list("comment", flat=True),
+    ]
+    assert [text for text in texts if contains_identity_number(text)] == []
+
+
+@pytest.mark.django_db
+def test_demo_representative_sees_a_populated_coordination_area(private_media):
+    load_demo(with_logins=True)
+    client = Client()
+    client.force_login(User.objects.get(email="kommun@example.se"))
+
+    dashboard = client.get("/samordning/").context
+    group = client.get(STRATEGIC).content.decode()
+    comparison = client.get("/samordning/jamforelse/").context
+
+    assert len(dashboard["entries"]) >= 5
+    assert len(dashboard["open_actions"]) >= 2
+    assert all(item["status"] for item in dashboard["my_statuses"])
+    assert not any(item["stale"] for item in dashboard["my_statuses"])
+    assert "Slutrapporten" in group
+    # The comparison opens on the mandate's last month, with figures.
+    assert comparison["period"].token == "2023-03"
+    assert any(cell != "0" for _m, cells in comparison["table"].rows for cell in cells)

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
-from municipalities.coordination import policies
+from municipalities import charts
+from municipalities.coordination import policies, reporting
 from municipalities.coordination.navigation import breadcrumbs
 from municipalities.coordination.views.access import (
     area_access,
@@ -12,7 +13,9 @@ from municipalities.coordination.views.access import (
 )
 from municipalities.models import (
     Action,
+    FocusAreaStatus,
     Meeting,
+    Municipality,
     WorkingGroup,
 )
 from portal.audit import audit_record
@@ -21,7 +24,6 @@ from portal.models import AuditEvent
 
 @area_access
 def dashboard(request):
-    from municipalities.models import FocusAreaStatus
     from programme.models import FocusArea, Mandate, Milestone
 
     user = request.user
@@ -37,22 +39,33 @@ def dashboard(request):
         .select_related("group", "owner")
         .order_by("due_date")[:20]
     )
+    focus_areas = list(FocusArea.objects.all())
+    municipalities = list(Municipality.objects.participating())
+    # Every stage this reader may see, drawn and tabled for all municipalities.
+    statuses = list(FocusAreaStatus.objects.visible_to(user))
+    by_key = {(s.municipality_id, s.focus_area_id): s for s in statuses}
+    stage_rows = [
+        (m, [by_key.get((m.pk, area.pk)) for area in focus_areas])
+        for m in municipalities
+    ]
     my_statuses = []
     if user.municipality_id:
         existing = {
             s.focus_area_id: s
-            for s in FocusAreaStatus.objects.visible_to(user).filter(
-                municipality_id=user.municipality_id
-            )
+            for s in statuses
+            if s.municipality_id == user.municipality_id
         }
+        # Only a stage that was set can be out of date; one never reported
+        # reads "Inte redovisat" and nothing more.
+        as_of = reporting.status_as_of(today, mandate)
         my_statuses = [
             {
                 "area": area,
                 "status": existing.get(area.pk),
-                "stale": existing.get(area.pk) is None
-                or existing[area.pk].is_stale(today, settings.STATUS_STALE_DAYS),
+                "stale": area.pk in existing
+                and existing[area.pk].is_stale(as_of, settings.STATUS_STALE_DAYS),
             }
-            for area in FocusArea.objects.all()
+            for area in focus_areas
         ]
     audit_record(
         request, AuditEvent.Action.VIEW, object_type="municipalities.Dashboard"
@@ -72,6 +85,11 @@ def dashboard(request):
             .order_by("starts_at")[:5],
             "open_actions": open_actions,
             "my_statuses": my_statuses,
+            "focus_areas": focus_areas,
+            "stage_rows": stage_rows,
+            "stage_charts": charts.stage_charts(
+                municipalities, focus_areas, statuses, prefix="dashboard-stages"
+            ),
             "stale_days": settings.STATUS_STALE_DAYS,
             "today": today,
             "can_create_entry": policies.can_create_entry(user),

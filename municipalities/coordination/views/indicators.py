@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from municipalities import charts
 from municipalities.coordination import policies, reporting, services
 from municipalities.coordination.forms import (
     IndicatorForm,
@@ -19,15 +20,16 @@ from municipalities.models import (
 )
 from portal.audit import AuditOrigin, audit_record
 from portal.models import AuditEvent
-from programme.models import FocusArea
+from programme.models import FocusArea, Mandate
 
 
-def _indicator_period(request, periods):
-    """(form, period): the fixed period asked for, else the newest one.
+def _indicator_period(request, periods, mandate):
+    """(form, period): the fixed period asked for, else the newest one inside
+    the mandate (`reporting.default_indicator_period`).
 
     A malformed or unknown period gives the form an error and no period.
     """
-    newest = periods[0] if periods else None
+    newest = reporting.default_indicator_period(periods, mandate)
     form = IndicatorPeriodForm(
         # Other parameters (such as the dates this view once took) ask for
         # nothing: the form shows the newest period as chosen.
@@ -47,8 +49,9 @@ def indicator_list(request):
     user = request.user
     if not policies.can_view_indicators(user):
         raise PermissionDenied
+    mandate = Mandate.objects.first()
     periods = reporting.reported_periods(user)
-    form, period = _indicator_period(request, periods)
+    form, period = _indicator_period(request, periods, mandate)
     table = reporting.indicator_tables(user, [period])[0] if period else None
     if period:
         audit_record(
@@ -57,6 +60,7 @@ def indicator_list(request):
             object_type=IndicatorReport._meta.label,
             object_id=period.token,
         )
+    multiples = _indicator_series(request, user, periods, mandate)
     return render(
         request,
         "samordning/indicator_list.html",
@@ -65,6 +69,8 @@ def indicator_list(request):
             "periods": periods,
             "period": period,
             "table": table,
+            "multiples": multiples,
+            "indicator_choices": list(reporting.INDICATOR_LABELS.items()),
             "labels": list(reporting.INDICATOR_LABELS.values()),
             "can_report": policies.can_report_indicators(user),
             # After the closing nobody reports; the CSV link stays.
@@ -73,6 +79,36 @@ def indicator_list(request):
         },
         status=400 if form.errors else 200,
     )
+
+
+def _indicator_series(request, user, periods, mandate):
+    """One indicator (`?indikator=`, else the first) month by month over the
+    mandate, as small multiples drawn from the suppressed monthly tables."""
+    name = request.GET.get("indikator", "")
+    if name not in reporting.INDICATOR_LABELS:
+        name = IndicatorReport.INDICATORS[0]
+    months = sorted(
+        (
+            period
+            for period in periods
+            if not period.is_quarter
+            and (
+                mandate is None
+                or mandate.start_date <= period.start <= mandate.end_date
+            )
+        ),
+        key=lambda period: period.start,
+    )
+    if not months:
+        return None
+    audit_record(
+        request,
+        AuditEvent.Action.VIEW,
+        object_type=IndicatorReport._meta.label,
+        object_id=f"{name}:{months[0].token}/{months[-1].token}",
+    )
+    tables = reporting.indicator_tables(user, months)
+    return charts.indicator_multiples(tables, name, reporting.INDICATOR_LABELS[name])
 
 
 @area_access
@@ -124,7 +160,7 @@ def comparison(request):
     if not policies.can_compare(request.user):
         raise PermissionDenied
     periods = reporting.reported_periods(request.user)
-    form, period = _indicator_period(request, periods)
+    form, period = _indicator_period(request, periods, Mandate.objects.first())
     municipalities = list(Municipality.objects.participating())
     focus_areas = list(FocusArea.objects.all())
     visible = {

@@ -23,8 +23,10 @@ from portal.pdf import PdfRefused, render_pdf
 
 
 def _report_period(request):
+    from programme.models import Mandate
+
     today = timezone.localdate()
-    start, end = reporting.default_period(today)
+    start, end = reporting.default_period(today, Mandate.objects.first())
     form = ReportForm(request.GET or None, initial={"start": start, "end": end})
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

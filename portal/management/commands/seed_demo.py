@@ -9,9 +9,12 @@ from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 class Command(BaseCommand):
     help = (
         "Läser in demoinnehållet: uppdraget 2022, fokusområden, de åtta "
-        "kommunerna, samverkansparter, arbetsgrupper och kick-offen med "
-        "presentationer. Kan köras flera gånger. Med DEBUG på skapas även en "
-        "demoinloggning per roll. Maria Exempel är en påhittad demoperson."
+        "kommunerna, samverkansparter, arbetsgrupper, kick-offen med "
+        "presentationer, årets nyheter och sessioner, kommunernas läge och "
+        "indikatorer samt arbetsgruppernas möten och beslut. Kan köras flera "
+        "gånger. Med DEBUG på skapas även en demoinloggning per roll och "
+        "lägesrapporter skrivna av dem. Allt utom kick-offen och slutrapporten "
+        "är exempel, och Maria Exempel är en påhittad demoperson."
     )
 
     def handle(self, *args, **options):
