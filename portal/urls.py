@@ -6,7 +6,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.static import serve
 
-from portal import accounts, health, mfa, sso, views
+from portal import accounts, health, mfa, sso_urls, views
 from portal.sitemaps import SITEMAPS
 
 pages = (
@@ -39,7 +39,7 @@ urlpatterns = [
     path("", include("presentations.urls")),
     path("", include(accounts.urlpatterns)),
     path("", include(mfa.urlpatterns)),
-    path("", include(sso.urlpatterns)),
+    path("", include(sso_urls.urlpatterns)),
     path("", include("municipalities.coordination.invitations")),
     path("samordning/", include("municipalities.coordination.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
