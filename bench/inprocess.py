@@ -11,6 +11,11 @@ database, and reads one JSON document from its standard output:
 - `pdf`: a twenty-page document rendered through the portal's PDF path
   (`portal.pdf.render_pdf`: the fork server, the child, the URL fetcher)
   and by WeasyPrint alone in this process, the median of each.
+
+Django is set up and imported in `main()`, not at import: each PDF child
+runs this file again as multiprocessing's `__mp_main__` (as a gunicorn
+worker's children would run its main module), and that must stay as cheap
+as `python -m gunicorn`'s is.
 """
 
 import datetime
@@ -18,19 +23,6 @@ import json
 import statistics
 import sys
 import time
-
-import django
-
-django.setup()
-
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
-from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
 
 # The coordinator the internal pages are measured as: sees every group,
 # exact counts and the comparison, and may make the report and exports.
@@ -44,6 +36,8 @@ def _first(queryset):
 
 def public_pages():
     """(name, path) of every public page type, on the data at hand."""
+    from django.urls import reverse
+
     from municipalities.models import Municipality, WorkingGroup
     from presentations.models import Presentation, Session, Speaker
     from programme.models import FocusArea, NewsArticle
@@ -87,6 +81,9 @@ def public_pages():
 
 
 def internal_pages():
+    from django.urls import reverse
+    from django.utils import timezone
+
     from municipalities.coordination.reporting import default_period
     from municipalities.models import ProgressEntry, WorkingGroup
 
@@ -115,6 +112,11 @@ def internal_pages():
 
 def signed_in_cookie():
     """A session of the coordinator with both sign-in steps done."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
     user = get_user_model().objects.get(email=INTERNAL_USER)
     client = Client()
     client.force_login(user)
@@ -129,6 +131,9 @@ def signed_in_cookie():
 
 def count_queries(client, path):
     """(status, bytes, queries) of the second request for `path`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     client.get(path)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
@@ -139,6 +144,9 @@ def count_queries(client, path):
 
 
 def prepare():
+    from django.test import Client
+    from django.urls import reverse
+
     public, article = public_pages()
     internal, exports, report = internal_pages()
     pdfs = []
@@ -237,7 +245,10 @@ def pdf(rounds):
     }
 
 
-if __name__ == "__main__":
+def main():
+    import django
+
+    django.setup()
     command = sys.argv[1]
     if command == "prepare":
         result = prepare()
@@ -247,3 +258,7 @@ if __name__ == "__main__":
         raise SystemExit(f"unknown command {command}")
     result["at"] = datetime.datetime.now(datetime.UTC).isoformat()
     json.dump(result, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
