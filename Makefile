@@ -22,6 +22,7 @@ help:
 	@echo "make run    – install, migrate SQLite, load demo content, serve on http://127.0.0.1:8000"
 	@echo "make test   – lint, migration check and the whole test suite (unit, integration, browser)"
 	@echo "make worker – run the background task worker (newsletter sending)"
+	@echo "make bench  – time the pages on gunicorn beside a bare Django project (README, Benchmark)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,7 +73,14 @@ messages: $(VENV)/.runtime.stamp
 	DEBUG=true $(MANAGE) compilemessages -l en -l sv --ignore=.venv
 
 clean:
-	rm -rf .test-staticfiles .test-media staticfiles
+	rm -rf .test-staticfiles .test-media staticfiles .bench
+
+# The benchmark (bench/run.py, README "Benchmark"): the portal and the bare
+# project in bench/baseline on gunicorn, in .bench/. BENCH_ARGS are passed
+# on, e.g. BENCH_ARGS="--rounds 80" or BENCH_ARGS="--grow '--size large'".
+.PHONY: bench
+bench: $(VENV)/.runtime.stamp
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # --- The production stack on this machine (deploy/, README "Deploying") -----
 # nginx with TLS in front of two gunicorn app servers, the task worker, on

@@ -1,8 +1,11 @@
-"""The one iCalendar builder: public sessions and working-group meetings."""
+"""The one iCalendar builder: public sessions and working-group meetings.
+
+icalendar (with dateutil) is imported when a calendar is asked for, not by
+every worker that serves pages.
+"""
 
 from dataclasses import dataclass
 
-import icalendar
 from django.conf import settings
 from django.http import HttpResponse
 
@@ -20,6 +23,8 @@ class CalendarEvent:
 
 def ics_response(name, events, *, filename=None, private=False):
     """An .ics response for `events`; `private` forbids any cache."""
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//FoU Nordväst//Portalen//SV")
     calendar.add("version", "2.0")

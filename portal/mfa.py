@@ -25,8 +25,6 @@ import io
 import re
 from base64 import b32encode
 
-import qrcode
-import qrcode.image.svg
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -292,6 +290,11 @@ def second_step(request):
 
 
 def totp_qr_svg(device):
+    # qrcode brings lxml (9 MB): loaded on the enrolment page only, not by
+    # every worker that runs this module's middleware.
+    import qrcode
+    import qrcode.image.svg
+
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()
     image.save(buffer)

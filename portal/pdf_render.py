@@ -29,8 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from PIL import Image
-
 logger = logging.getLogger(__name__)
 
 # Every PDF is tagged for screen readers (PDF/UA-1: a structure tree, the
@@ -147,6 +145,10 @@ def render_in_child(
     UNAVAILABLE (WeasyPrint or a system library it needs is missing). The
     parent kills this process when it does not answer in time.
     """
+    # Pillow too is for the child only: the web worker imports this module
+    # for its types and never decodes an image here.
+    from PIL import Image
+
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     memory = limits.max_memory_bytes
     if hard != resource.RLIM_INFINITY:

@@ -3,9 +3,9 @@
 Editors may write plain paragraphs or a small set of HTML tags. The result is
 sanitised with nh3 (an allow-list, not a deny-list) and stored, so pages never
 parse or sanitise on read. Only text produced here is ever marked safe.
+nh3 is imported when markup is saved, never by a worker that only reads.
 """
 
-import nh3
 from django.utils.html import linebreaks
 
 ALLOWED_TAGS = {
@@ -18,6 +18,8 @@ URL_SCHEMES = {"https", "http", "mailto"}
 
 def render_markup(source: str) -> str:
     """Turn editor input into sanitised HTML."""
+    import nh3
+
     source = (source or "").strip()
     if not source:
         return ""

@@ -16,6 +16,9 @@ Swedish page with a link to the password sign-in.
 mozilla-django-oidc does the flow. What it leaves out is done here: provider
 discovery, the ID token's issuer and audience, the userinfo subject, and
 turning every failure of the provider into a refusal instead of a 500.
+
+The URLs are in `portal.sso_urls`, which imports this module (and with it
+requests and PyJWT) only when one of them is asked for.
 """
 
 import hashlib
@@ -32,7 +35,7 @@ from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.http import urlencode
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
@@ -354,7 +357,4 @@ def sso_callback(request):
     )
 
 
-urlpatterns = [
-    path("logga-in/sso/", SSOStartView.as_view(), name="sso-start"),
-    path("logga-in/sso/svar/", sso_callback, name="sso-callback"),
-]
+sso_start = SSOStartView.as_view()

@@ -10,29 +10,37 @@ session, no user, no query. `Retry-After` asks clients to come back soon;
 the answer is never stored by browsers or proxies.
 """
 
+import sys
+
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 RETRY_AFTER_SECONDS = 10
-UNAVAILABLE_ERRORS = (
-    OperationalError,
-    InterfaceError,
-    RedisConnectionError,
-    RedisTimeoutError,
-)
+
+
+def unavailable_errors():
+    """The exception classes that say a backing service is unreachable.
+
+    Redis's are looked up, not imported: a worker whose cache is not Redis
+    never loads the client (6 MB), and where it was never loaded, none of
+    its errors can have been raised."""
+    errors = (OperationalError, InterfaceError)
+    redis_errors = sys.modules.get("redis.exceptions")
+    if redis_errors is not None:
+        errors += (redis_errors.ConnectionError, redis_errors.TimeoutError)
+    return errors
 
 
 def is_unavailable(exception):
     """Whether the exception, or one it was raised from or during, says a
     backing service could not be reached."""
+    errors = unavailable_errors()
     seen = set()
     while exception is not None and id(exception) not in seen:
-        if isinstance(exception, UNAVAILABLE_ERRORS):
+        if isinstance(exception, errors):
             return True
         seen.add(id(exception))
         exception = exception.__cause__ or exception.__context__

@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from django.views.static import serve
 
-from portal import accounts, health, mfa, sso, views
+from portal import accounts, health, mfa, sso_urls, views
 from portal.sitemaps import SITEMAPS
 
 pages = (
@@ -41,7 +41,7 @@ urlpatterns = [
     path("", include("presentations.urls")),
     path("", include(accounts.urlpatterns)),
     path("", include(mfa.urlpatterns)),
-    path("", include(sso.urlpatterns)),
+    path("", include(sso_urls.urlpatterns)),
     path("", include("municipalities.coordination.invitations")),
     path("samordning/", include("municipalities.coordination.urls")),
     # Without a CSRF token: the switch is in every page's header, and a token

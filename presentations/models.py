@@ -2,7 +2,6 @@
 
 import io
 
-import pypdfium2
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
@@ -265,7 +264,10 @@ class Presentation(models.Model):
         return self.published and self.session.published
 
     def refresh_slides_preview(self):
-        """Render the first slide to PNG once, so pages never touch the PDF."""
+        """Render the first slide to PNG once, so pages never touch the PDF
+        (nor import pypdfium2: only saving slides does)."""
+        import pypdfium2
+
         if self.slides_preview:
             self.slides_preview.delete(save=False)
         if not self.slides:

@@ -25,9 +25,12 @@ FIRST_PARTY = {
     "presentations",
     "tests",
     "scripts",
+    # The benchmark's bare project (bench/baseline).
+    "baseline_site",
+    "pages",
 }
 APPLICATION = ["portal", "programme", "municipalities", "presentations", "manage.py"]
-DEVELOPMENT = ["tests", "scripts"]
+DEVELOPMENT = ["tests", "scripts", "bench"]
 
 
 def normalise(name: str) -> str:

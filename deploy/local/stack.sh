@@ -190,7 +190,8 @@ start_app() {  # start_app <name> <port>
     load_env
     export GUNICORN_BIND="127.0.0.1:$port" GUNICORN_PIDFILE="$RUN/app-$name.pid" \
       GUNICORN_NAME="portal-$name"
-    setsid "$ROOT/.venv/bin/gunicorn" -c deploy/gunicorn.conf.py portal.wsgi \
+    # As the systemd unit starts it (python -m gunicorn, see there).
+    setsid "$ROOT/.venv/bin/python" -m gunicorn -c deploy/gunicorn.conf.py portal.wsgi \
       >>"$LOGS/app-$name.log" 2>&1 </dev/null &
   )
   wait_for 30 "app server $name (port $port)" port_busy "$port"
