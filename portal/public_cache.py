@@ -64,10 +64,9 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import split_directive_names
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from portal.middleware import chosen_language
+from portal.unavailable import cache_errors
 from presentations.models import Session
 from presentations.views import CALENDAR_KEEPS_ENDED
 from programme.models import NewsArticle
@@ -130,8 +129,6 @@ PUBLIC_MODELS = (
 # Larger answers (a PDF with images) are rendered each time.
 MAX_BYTES = 2 * 1024 * 1024
 FAIL_OPEN_SECONDS = 5
-# Redis unreachable or too slow (portal.unavailable names the same errors).
-CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 VERSION_KEY = "public-page:version"
 NEXT_CHANGE_KEY = "public-page:next-change:{version}"
@@ -290,7 +287,7 @@ class PublicPageCacheMiddleware:
         try:
             found = cache.get_many([VERSION_KEY, key])
             version = _current_version(found)
-        except CACHE_ERRORS as error:
+        except cache_errors() as error:
             self._skip_cache(error)
             return None
         if version is None:
@@ -323,7 +320,7 @@ class PublicPageCacheMiddleware:
                 response.content,
             )
             cache.set(key, entry, timeout=math.ceil(valid_until - now))
-        except CACHE_ERRORS as error:
+        except cache_errors() as error:
             self._skip_cache(error)
         except DatabaseError:
             logger.warning("Page not cached: the database failed after rendering it")

@@ -27,11 +27,16 @@ def unavailable_errors():
     Redis's are looked up, not imported: a worker whose cache is not Redis
     never loads the client (6 MB), and where it was never loaded, none of
     its errors can have been raised."""
-    errors = (OperationalError, InterfaceError)
+    return (OperationalError, InterfaceError, *cache_errors())
+
+
+def cache_errors():
+    """Redis's connection error and timeout, or nothing where the client was
+    never loaded (no Redis cache: none of its errors can be raised)."""
     redis_errors = sys.modules.get("redis.exceptions")
-    if redis_errors is not None:
-        errors += (redis_errors.ConnectionError, redis_errors.TimeoutError)
-    return errors
+    if redis_errors is None:
+        return ()
+    return (redis_errors.ConnectionError, redis_errors.TimeoutError)
 
 
 def is_unavailable(exception):

@@ -19,16 +19,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_delete, post_save
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from portal.unavailable import cache_errors
 from programme.models import Mandate
-
-# An unreachable Redis must not take the pages down: the state is then read
-# from the database on each call (one query), as the page cache does.
-CACHE_ERRORS = (RedisConnectionError, RedisTimeoutError)
 
 CACHE_KEY = "programme:mandate-closure:v1"
 CACHE_SECONDS = 600
@@ -79,7 +74,7 @@ def _read_locked():
 def remember():
     """Read the state from the database into the cache; return it."""
     closure = _read()
-    with contextlib.suppress(CACHE_ERRORS):
+    with contextlib.suppress(*cache_errors()):
         cache.set(CACHE_KEY, closure or OPEN, CACHE_SECONDS)
     return closure
 
@@ -93,11 +88,19 @@ def current(*, fresh=False):
         return _read_locked() if connection.in_atomic_block else _read()
     try:
         cached = cache.get(CACHE_KEY)
-    except CACHE_ERRORS:
+    except cache_errors():
+        # An unreachable Redis must not take the pages down: read the
+        # database (one query) as long as it is away.
         return _read()
     if cached is not None:
         return None if cached == OPEN else cached
-    return remember()
+    try:
+        return remember()
+    except DatabaseError:
+        # Only the public notice asks without `fresh`: a page that needs no
+        # database (sign-in, the 404) still answers while it is away, and
+        # every write reads the database itself (`fresh=True`).
+        return None
 
 
 def _mandate_changed(**kwargs):

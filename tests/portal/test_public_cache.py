@@ -414,9 +414,15 @@ def test_an_ended_session_leaves_the_home_page_then_the_calendar(site):
     with time_machine.travel(ends_at - datetime.timedelta(minutes=5), tick=False):
         warm(["/", "/presentationer/kommande.ics"])
         assert shown_on(["/", "/presentationer/kommande.ics"], title)
+        assert shown_on(["/"], "Kommande sessioner") == {"/"}
     with time_machine.travel(ends_at + datetime.timedelta(seconds=1), tick=False):
+        # The home page now lists it among the past sessions (none is
+        # upcoming); the calendar keeps it for a day.
+        assert shown_on(["/"], "Kommande sessioner") == set()
+        assert shown_on(["/"], "Tidigare sessioner") == {"/"}
         assert shown_on(["/", "/presentationer/kommande.ics"], title) == {
-            "/presentationer/kommande.ics"
+            "/",
+            "/presentationer/kommande.ics",
         }
         warm(["/presentationer/kommande.ics"])
     with time_machine.travel(ends_at + datetime.timedelta(days=1, seconds=1)):
