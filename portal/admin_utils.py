@@ -1,6 +1,7 @@
 """Small pieces shared by the apps' admin classes."""
 
 import datetime
+import re
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -78,7 +79,20 @@ class BoundedChangeList(ChangeList):
     def get_filters(self, request):
         if self.date_hierarchy:
             self._check_date_hierarchy()
+        self._check_date_ranges()
         return super().get_filters(request)
+
+    def _check_date_ranges(self):
+        """A date list filter's `?<field>__gte=`/`__lt=` outside the portal's
+        range (year 1 becomes a naive datetime before the epoch of every
+        time zone) is an incorrect lookup too."""
+        for name, value in self.params.items():
+            if not name.endswith(("__gte", "__gt", "__lte", "__lt")):
+                continue
+            text = value[-1] if isinstance(value, list) else value
+            match = re.match(r"\s*(\d{1,6})-", str(text))
+            if match and not DATE_MIN.year <= int(match[1]) <= DATE_MAX.year:
+                raise IncorrectLookupParameters(text)
 
     def _check_date_hierarchy(self):
         parts = [

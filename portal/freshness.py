@@ -52,12 +52,12 @@ OWNERS = {
 TEXT_PAGES = {
     "portal/contact.html": (datetime.date(2026, 11, 24), "f6b2c28c0a6ef0dd"),
     "portal/accessibility.html": (datetime.date(2026, 11, 25), "c3490bb8f6138303"),
-    "portal/cookies.html": (datetime.date(2026, 11, 25), "302e89cfc7fa7756"),
+    "portal/cookies.html": (datetime.date(2026, 11, 26), "4fbd51f397e7d1bc"),
     "portal/privacy.html": (datetime.date(2026, 11, 24), "5c75092aa1cc3ca0"),
     "portal/search.html": (datetime.date(2026, 11, 24), "482f191d0e224196"),
     "programme/newsletter/subscribe.html": (
-        datetime.date(2026, 11, 25),
-        "0d3a0c8bf7997012",
+        datetime.date(2026, 11, 26),
+        "b58c5c23ed414cb2",
     ),
 }
 

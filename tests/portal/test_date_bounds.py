@@ -817,3 +817,24 @@ def test_pages_answer_after_year_1_attempts_and_values_at_the_edges(
     ics = answers[f"/samordning/grupper/operativ/kalender/{token}.ics"]
     assert ics.content.decode().count("BEGIN:VEVENT") == 2
     assert "Kantsession" in answers["/"].content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "refused"),
+    [("0001-01-01", True), ("9999-12-31", True), ("2024-05-01 00:00:00+00:00", False)],
+)
+def test_date_list_filter_ranges_outside_the_portal_range_are_refused(
+    client, value, refused
+):
+    """`?attempt_time__gte=0001-01-01` on the lockout list made a naive
+    datetime before every time zone's epoch (found by the fuzz test)."""
+    client.force_login(factories.UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get("/admin/axes/accessattempt/", {"attempt_time__gte": value})
+
+    if refused:
+        assert response.status_code == 302
+        assert response["Location"].endswith("?e=1")
+    else:
+        assert response.status_code == 200

@@ -24,6 +24,10 @@ from presentations.models import Presentation, Session, Speaker
 from programme.models import FocusArea, Mandate, Milestone, NewsArticle, Person
 from tests import factories
 
+# Pages are read afresh: these tests change dates with update(), which the
+# page cache (tested in test_public_cache.py) is not told about.
+pytestmark = pytest.mark.usefixtures("without_page_cache")
+
 BUMPED = datetime.datetime(2031, 7, 15, 12, tzinfo=datetime.UTC)
 FRESHNESS = re.compile(
     r'<div class="page-freshness">.*?Senast uppdaterad <time datetime="'
