@@ -213,6 +213,24 @@ def _rows(model):
     return list(model.objects.order_by("pk").values())
 
 
+# Columns that later migrations moved away on purpose: a meeting's minutes
+# became version 1 of its own minutes (test_records_lifecycle checks that).
+MOVED_COLUMNS = {
+    "municipalities.Meeting": {"minutes"},
+    "municipalities.HistoricalMeeting": {"minutes"},
+}
+
+
+def _as_before(label, before_rows, after_rows):
+    """The rows after, reduced to the columns they had before (columns added
+    since hold their defaults), less the ones moved away."""
+    keys = set(before_rows[0]) - MOVED_COLUMNS.get(label, set()) if before_rows else ()
+    return (
+        [{key: row[key] for key in keys} for row in before_rows],
+        [{key: row[key] for key in keys} for row in after_rows],
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_invitation_move_keeps_every_row_and_permission():
     executor = _executor()
@@ -233,7 +251,10 @@ def test_invitation_move_keeps_every_row_and_permission():
         executor.migrate(_latest(executor))
         ContentType.objects.clear_cache()
 
-    assert after == before
+    assert set(after) == set(before)
+    for label in before:
+        was, now = _as_before(label, before[label], after[label])
+        assert now == was, label
     moved = new_apps.get_model("municipalities", "Invitation").objects.get()
     assert (moved.pk, moved.email, moved.role) == (
         invitation.pk,

@@ -407,10 +407,11 @@ def test_report_form_errors_keep_input(world):
     ("url", "expected"),
     [
         # One of each is the session's second-step device, one the section
-        # navigation's list of groups.
-        ("/samordning/", 16),
+        # navigation's list of groups; the dashboard and the comparison read
+        # the reporting schedules in one (test_reporting_rhythm has more).
+        ("/samordning/", 17),
         ("/samordning/indikatorer/", 13),
-        ("/samordning/jamforelse/?period=2022-10", 16),
+        ("/samordning/jamforelse/?period=2022-10", 17),
         ("/samordning/lage/", 13),
         ("/samordning/export/indikatorer.csv", 11),
     ],

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
-from municipalities.coordination import policies
+from municipalities.coordination import policies, rhythm
 from municipalities.coordination.navigation import breadcrumbs
 from municipalities.coordination.views.access import (
     area_access,
@@ -34,9 +34,18 @@ def dashboard(request):
     open_actions = (
         Action.objects.visible_to(user)
         .exclude(status=Action.Status.DONE)
+        .with_overdue(today)
         .select_related("group", "owner")
         .order_by("due_date")[:20]
     )
+    # Reporting for the last due period: staff see every unit that is
+    # behind, everyone else their own unit's reports in their groups.
+    schedules = rhythm.schedules(groups)
+    dues = rhythm.for_reader(user, rhythm.statuses(schedules, today))
+    if policies.sees_all_reporting(user):
+        reporting = [due for due in dues if due.outstanding]
+    else:
+        reporting = [due for due in dues if due.is_own(user)]
     my_statuses = []
     if user.municipality_id:
         existing = {
@@ -71,6 +80,9 @@ def dashboard(request):
             .select_related("group")
             .order_by("starts_at")[:5],
             "open_actions": open_actions,
+            "reporting": reporting,
+            "has_schedules": bool(schedules),
+            "sees_all_reporting": policies.sees_all_reporting(user),
             "my_statuses": my_statuses,
             "stale_days": settings.STATUS_STALE_DAYS,
             "today": today,
