@@ -66,10 +66,10 @@ class Migration(migrations.Migration):
             name='HistoricalMinutes',
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'Utkast'), ('adopted', 'Fastställd'), ('locked', 'Låst')], default='draft', editable=False, max_length=10, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('adopted_at', portal.fields.BoundedDateTimeField(blank=True, editable=False, null=True, verbose_name='fastställd')),
-                ('locked_at', portal.fields.BoundedDateTimeField(blank=True, editable=False, null=True, verbose_name='låst')),
+                ('state', models.CharField(choices=[('draft', 'Utkast'), ('adopted', 'Fastställd'), ('locked', 'Låst')], default='draft', max_length=10, verbose_name='status')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('adopted_at', portal.fields.BoundedDateTimeField(blank=True, null=True, verbose_name='fastställd')),
+                ('locked_at', portal.fields.BoundedDateTimeField(blank=True, null=True, verbose_name='låst')),
                 ('text', models.TextField(max_length=20000, verbose_name='minnesanteckningar')),
                 ('created_at', portal.fields.BoundedDateTimeField(blank=True, editable=False, verbose_name='skapad')),
                 ('updated_at', portal.fields.BoundedDateTimeField(blank=True, editable=False, verbose_name='senast ändrad')),
@@ -111,10 +111,10 @@ class Migration(migrations.Migration):
             name='Minutes',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('draft', 'Utkast'), ('adopted', 'Fastställd'), ('locked', 'Låst')], default='draft', editable=False, max_length=10, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, editable=False, verbose_name='version')),
-                ('adopted_at', portal.fields.BoundedDateTimeField(blank=True, editable=False, null=True, verbose_name='fastställd')),
-                ('locked_at', portal.fields.BoundedDateTimeField(blank=True, editable=False, null=True, verbose_name='låst')),
+                ('state', models.CharField(choices=[('draft', 'Utkast'), ('adopted', 'Fastställd'), ('locked', 'Låst')], default='draft', max_length=10, verbose_name='status')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('adopted_at', portal.fields.BoundedDateTimeField(blank=True, null=True, verbose_name='fastställd')),
+                ('locked_at', portal.fields.BoundedDateTimeField(blank=True, null=True, verbose_name='låst')),
                 ('text', models.TextField(max_length=20000, verbose_name='minnesanteckningar')),
                 ('created_at', portal.fields.BoundedDateTimeField(auto_now_add=True, verbose_name='skapad')),
                 ('updated_at', portal.fields.BoundedDateTimeField(auto_now=True, verbose_name='senast ändrad')),
@@ -156,62 +156,62 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalprogressentry',
             name='adopted_at',
-            field=portal.fields.BoundedDateTimeField(blank=True, editable=False, null=True, verbose_name='fastställd'),
+            field=portal.fields.BoundedDateTimeField(blank=True, null=True, verbose_name='fastställd'),
         ),
         migrations.AddField(
             model_name='historicalprogressentry',
             name='adopted_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='fastställd av'),
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='fastställd av'),
         ),
         migrations.AddField(
             model_name='historicalprogressentry',
             name='locked_at',
-            field=portal.fields.BoundedDateTimeField(blank=True, editable=False, null=True, verbose_name='låst'),
+            field=portal.fields.BoundedDateTimeField(blank=True, null=True, verbose_name='låst'),
         ),
         migrations.AddField(
             model_name='historicalprogressentry',
             name='state',
-            field=models.CharField(choices=[('draft', 'Utkast'), ('adopted', 'Fastställd'), ('locked', 'Låst')], default='draft', editable=False, max_length=10, verbose_name='status'),
+            field=models.CharField(choices=[('draft', 'Utkast'), ('adopted', 'Fastställd'), ('locked', 'Låst')], default='draft', max_length=10, verbose_name='status'),
         ),
         migrations.AddField(
             model_name='historicalprogressentry',
             name='supersedes',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='municipalities.progressentry', verbose_name='rättelse av'),
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='municipalities.progressentry', verbose_name='rättelse av'),
         ),
         migrations.AddField(
             model_name='historicalprogressentry',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(default=1, verbose_name='version'),
         ),
         migrations.AddField(
             model_name='progressentry',
             name='adopted_at',
-            field=portal.fields.BoundedDateTimeField(blank=True, editable=False, null=True, verbose_name='fastställd'),
+            field=portal.fields.BoundedDateTimeField(blank=True, null=True, verbose_name='fastställd'),
         ),
         migrations.AddField(
             model_name='progressentry',
             name='adopted_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='fastställd av'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='fastställd av'),
         ),
         migrations.AddField(
             model_name='progressentry',
             name='locked_at',
-            field=portal.fields.BoundedDateTimeField(blank=True, editable=False, null=True, verbose_name='låst'),
+            field=portal.fields.BoundedDateTimeField(blank=True, null=True, verbose_name='låst'),
         ),
         migrations.AddField(
             model_name='progressentry',
             name='state',
-            field=models.CharField(choices=[('draft', 'Utkast'), ('adopted', 'Fastställd'), ('locked', 'Låst')], default='draft', editable=False, max_length=10, verbose_name='status'),
+            field=models.CharField(choices=[('draft', 'Utkast'), ('adopted', 'Fastställd'), ('locked', 'Låst')], default='draft', max_length=10, verbose_name='status'),
         ),
         migrations.AddField(
             model_name='progressentry',
             name='supersedes',
-            field=models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='municipalities.progressentry', verbose_name='rättelse av'),
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='municipalities.progressentry', verbose_name='rättelse av'),
         ),
         migrations.AddField(
             model_name='progressentry',
             name='version',
-            field=models.PositiveIntegerField(default=1, editable=False, verbose_name='version'),
+            field=models.PositiveIntegerField(default=1, verbose_name='version'),
         ),
         migrations.AddConstraint(
             model_name='progressentry',
@@ -228,7 +228,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalminutes',
             name='adopted_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='fastställd av'),
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='fastställd av'),
         ),
         migrations.AddField(
             model_name='historicalminutes',
@@ -258,7 +258,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='minutes',
             name='adopted_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='fastställd av'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='fastställd av'),
         ),
         migrations.AddField(
             model_name='minutes',
@@ -273,12 +273,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='minutes',
             name='supersedes',
-            field=models.OneToOneField(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='municipalities.minutes', verbose_name='rättelse av'),
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='municipalities.minutes', verbose_name='rättelse av'),
         ),
         migrations.AddField(
             model_name='historicalminutes',
             name='supersedes',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='municipalities.minutes', verbose_name='rättelse av'),
+            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='municipalities.minutes', verbose_name='rättelse av'),
         ),
         migrations.AddField(
             model_name='remindersent',

@@ -73,27 +73,29 @@ class RecordQuerySet(DoorQuerySet):
 
 class Record(models.Model):
     """The lifecycle minutes and entries share: state, who adopted the record
-    and when, when it was locked, and the version it corrects."""
+    and when, when it was locked, and the version it corrects.
+
+    No form of the area has these fields and the admin shows them read only:
+    they change only through the services. They are editable as far as the
+    model goes so that the history's differences name them."""
 
     state = models.CharField(
         _("status"),
         max_length=10,
         choices=RecordState.choices,
         default=RecordState.DRAFT,
-        editable=False,
     )
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("rättelse av"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        editable=False,
         related_name="superseded_by",
     )
     adopted_at = BoundedDateTimeField(
-        _("fastställd"), null=True, blank=True, editable=False
+        _("fastställd"), null=True, blank=True
     )
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -101,10 +103,9 @@ class Record(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        editable=False,
         related_name="+",
     )
-    locked_at = BoundedDateTimeField(_("låst"), null=True, blank=True, editable=False)
+    locked_at = BoundedDateTimeField(_("låst"), null=True, blank=True)
 
     class Meta:
         abstract = True
