@@ -10,7 +10,15 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 
+def _checks_now(schema_editor):
+    """PostgreSQL: check the foreign keys at once, so the schema changes that
+    follow in this migration's transaction find no pending trigger events."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def minutes_to_versions(apps, schema_editor):
+    _checks_now(schema_editor)
     Meeting = apps.get_model("municipalities", "Meeting")
     Minutes = apps.get_model("municipalities", "Minutes")
     Minutes.objects.bulk_create(
@@ -29,6 +37,7 @@ def minutes_to_versions(apps, schema_editor):
 
 def minutes_back_to_meetings(apps, schema_editor):
     """Backwards: each meeting gets the text of its newest version."""
+    _checks_now(schema_editor)
     Meeting = apps.get_model("municipalities", "Meeting")
     Minutes = apps.get_model("municipalities", "Minutes")
     for minutes in Minutes.objects.order_by("meeting_id", "version"):

@@ -94,9 +94,7 @@ class Record(models.Model):
         blank=True,
         related_name="superseded_by",
     )
-    adopted_at = BoundedDateTimeField(
-        _("fastställd"), null=True, blank=True
-    )
+    adopted_at = BoundedDateTimeField(_("fastställd"), null=True, blank=True)
     adopted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("fastställd av"),

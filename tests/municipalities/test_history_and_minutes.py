@@ -4,7 +4,6 @@ reach the group page escaped."""
 from bs4 import BeautifulSoup
 
 from municipalities.models import Meeting
-
 from tests.municipalities.conftest import client_for
 
 ENTRY = {
