@@ -138,7 +138,9 @@ def account(request):
     """Mitt konto: the account's own settings and the ways to change the
     password and the second step."""
     user = request.user
-    form = AccountSettingsForm(request.POST or None, instance=user)
+    # An unticked box sends nothing: an empty POST is still a POST.
+    data = request.POST if request.method == "POST" else None
+    form = AccountSettingsForm(data, instance=user)
     if request.method == "POST" and form.is_valid():
         user.save(update_fields=["reminders_opt_out"])
         audit_event(
