@@ -215,7 +215,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='progressentry',
             name='supersedes',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='municipalities.progressentry', verbose_name='rättelse av'),
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='superseded_by', to='municipalities.progressentry', verbose_name='rättelse av'),
         ),
         migrations.AddField(
             model_name='progressentry',
@@ -282,7 +282,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='minutes',
             name='supersedes',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='municipalities.minutes', verbose_name='rättelse av'),
+            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='superseded_by', to='municipalities.minutes', verbose_name='rättelse av'),
         ),
         migrations.AddField(
             model_name='historicalminutes',

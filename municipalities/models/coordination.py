@@ -86,10 +86,12 @@ class Record(models.Model):
         default=RecordState.DRAFT,
     )
     version = models.PositiveIntegerField(_("version"), default=1)
+    # A version goes only together with its correction (a meeting's deletion
+    # takes all its minutes): RESTRICT, where PROTECT would refuse even that.
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("rättelse av"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="superseded_by",

@@ -9,6 +9,7 @@ import datetime
 import pytest
 from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
+from django.db.models import RestrictedError
 from django.urls import reverse
 
 from municipalities.coordination import policies, services
@@ -627,3 +628,30 @@ def test_who_may_edit_an_entry_in_each_state(world, private_media, state):
     }
 
     assert editors == ({"rep_a", "staff", "superuser"} if state == "draft" else set())
+
+
+def test_a_version_is_deleted_only_together_with_its_correction(
+    world, meeting, adopted
+):
+    """What a purge at the end of the mandate needs: a meeting takes all its
+    minutes with it, and entries go with their corrections, never one
+    without the other."""
+    first = adopt(factories.MinutesFactory(meeting=meeting), world["users"]["chair"])
+    services.minutes_correct(actor=world["users"]["chair"], minutes=first, text="x")
+    services.entry_correct(
+        actor=world["users"]["rep_a"],
+        entry=adopted,
+        focus_area=adopted.focus_area,
+        title=adopted.title,
+        period_start=adopted.period_start,
+        period_end=adopted.period_end,
+        text="Rättad.",
+    )
+
+    meeting.delete()
+    with pytest.raises(RestrictedError):
+        ProgressEntry.objects.filter(pk=adopted.pk).delete()
+    ProgressEntry.objects.filter(title="Rapport maj").delete()
+
+    assert not Minutes.objects.exists()
+    assert not ProgressEntry.objects.exists()
