@@ -655,3 +655,24 @@ def test_a_version_is_deleted_only_together_with_its_correction(
 
     assert not Minutes.objects.exists()
     assert not ProgressEntry.objects.exists()
+
+
+def test_group_page_offers_no_door_a_record_closes(world, meeting):
+    recorded = factories.MeetingFactory(group=world["group"])
+    locked = factories.MeetingFactory(group=world["group"])
+    adopt(factories.MinutesFactory(meeting=recorded), world["users"]["chair"])
+    factories.MinutesFactory(meeting=locked)
+    services.records_lock(
+        actor=world["users"]["staff"], queryset=Minutes.objects.filter(meeting=locked)
+    )
+
+    body = client_for(world, "chair").get("/samordning/grupper/operativ/").content
+    html = body.decode()
+
+    base = "/samordning/grupper/operativ/moten/"
+    assert f"{base}{meeting.pk}/andra/" in html
+    assert f"{base}{meeting.pk}/ta-bort/" in html
+    assert f"{base}{recorded.pk}/andra/" in html
+    assert f"{base}{recorded.pk}/ta-bort/" not in html
+    assert f"{base}{locked.pk}/andra/" not in html
+    assert f"{base}{locked.pk}/ta-bort/" not in html
