@@ -8,9 +8,10 @@ write is audited.
 
 import functools
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from municipalities.coordination import policies, services
@@ -24,9 +25,11 @@ from municipalities.models import (
     Invitation,
     Meeting,
     Membership,
+    Minutes,
     Municipality,
     Organisation,
     ProgressEntry,
+    ReportingSchedule,
     WorkingGroup,
 )
 from portal.admin_utils import BoundedInputAdminMixin, public_link
@@ -146,6 +149,81 @@ class CoordinationAdminMixin(ClosedMandateAdminMixin):
     def delete_queryset(self, request, queryset):
         services.items_delete(
             actor=request.user, queryset=queryset, origin=AuditOrigin.of(request)
+        )
+
+
+class RecordAdminMixin:
+    """Minutes and entries in the admin: adopted and locked records are read
+    only for everyone (a correction is a new version, made in the area), and
+    staff adopt and lock through the same services as the area's pages."""
+
+    LIFECYCLE_FIELDS = [
+        "state",
+        "version",
+        "supersedes",
+        "adopted_at",
+        "adopted_by",
+        "locked_at",
+    ]
+    actions = ["adopt_selected", "lock_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), *self.LIFECYCLE_FIELDS]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or obj.is_draft)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.is_draft)
+
+    def has_adopt_permission(self, request):
+        return policies.is_coordinator(request.user)
+
+    def has_lock_permission(self, request):
+        return policies.can_lock_records(request.user)
+
+    def _may_adopt(self, user, record):
+        raise NotImplementedError
+
+    @admin.action(description=_("Fastställ markerade utkast"), permissions=["adopt"])
+    def adopt_selected(self, request, queryset):
+        adopted = 0
+        for record in queryset.drafts():
+            if not self._may_adopt(request.user, record):
+                continue
+            try:
+                services.record_adopt(
+                    actor=request.user, record=record, origin=AuditOrigin.of(request)
+                )
+            except ValidationError:
+                continue  # adopted meanwhile
+            adopted += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d utkast fastställdes.",
+                "%(count)d utkast fastställdes.",
+                adopted,
+            )
+            % {"count": adopted},
+            messages.SUCCESS if adopted else messages.WARNING,
+        )
+
+    @admin.action(
+        description=_("Lås markerade (går inte att ångra)"), permissions=["lock"]
+    )
+    def lock_selected(self, request, queryset):
+        locked = services.records_lock(
+            actor=request.user, queryset=queryset, origin=AuditOrigin.of(request)
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d handling låstes.", "%(count)d handlingar låstes.", locked
+            )
+            % {"count": locked},
         )
 
 
@@ -315,6 +393,7 @@ class FocusAreaStatusAdmin(
 class ProgressEntryAdmin(
     PrivacyGuardAdminMixin,
     BoundedInputAdminMixin,
+    RecordAdminMixin,
     CoordinationAdminMixin,
     SimpleHistoryAdmin,
 ):
@@ -325,8 +404,11 @@ class ProgressEntryAdmin(
         "organisation",
         "sharing_level",
         "release_at",
+        "state",
+        "version",
     ]
     list_filter = [
+        "state",
         "sharing_level",
         "group",
         "focus_area",
@@ -338,12 +420,53 @@ class ProgressEntryAdmin(
     list_select_related = ["group", "municipality", "organisation"]
     autocomplete_fields = ["group", "municipality", "organisation", "author"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.supersedes_id:
+            # A correction is shared as the version it corrects.
+            fields = [*fields, "group", "municipality", "organisation"]
+            fields += ["sharing_level", "release_at"]
+        return fields
+
+    def _may_adopt(self, user, record):
+        return policies.can_adopt_entry(user, record)
+
+
+@admin.register(Minutes)
+class MinutesAdmin(
+    PrivacyGuardAdminMixin, RecordAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+):
+    """Minutes are written, corrected and numbered in the area (services);
+    here they are read, adopted, locked, and a draft's text changed."""
+
+    list_display = ["meeting", "version", "state", "adopted_at", "locked_at"]
+    list_filter = ["state", "meeting__group"]
+    search_fields = ["text"]
+    list_select_related = ["meeting__group"]
+    readonly_fields = ["meeting", "created_by"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def _may_adopt(self, user, record):
+        return policies.can_adopt_minutes(user, record)
+
+
+@admin.register(ReportingSchedule)
+class ReportingScheduleAdmin(
+    PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin
+):
+    list_display = ["group", "frequency", "due_day", "indicators"]
+    list_filter = ["frequency", "indicators"]
+    list_select_related = ["group"]
+    search_fields = ["group__name"]
+
 
 @admin.register(Meeting)
 class MeetingAdmin(PrivacyGuardAdminMixin, CoordinationAdminMixin, SimpleHistoryAdmin):
     list_display = ["group", "starts_at", "place"]
     list_filter = ["group"]
-    search_fields = ["agenda", "minutes", "place"]
+    search_fields = ["agenda", "place"]
     list_select_related = ["group"]
 
 

@@ -8,15 +8,19 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
-from django.contrib.auth import views
+from django.contrib import messages
+from django.contrib.auth import get_user_model, views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.urls import path, reverse, reverse_lazy
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.audit import client_address
+from portal.audit import AuditOrigin, audit_event, client_address
+from portal.models import AuditEvent
 from portal.password_reset import password_reset_request
 from portal.ratelimit import RateLimited
 
@@ -121,7 +125,43 @@ class PasswordResetConfirmView(views.PasswordResetConfirmView):
         return with_submit(super().get_form(form_class), _("Spara lösenordet"))
 
 
+class AccountSettingsForm(forms.ModelForm):
+    """The settings people choose for themselves: kept small on purpose."""
+
+    class Meta:
+        model = get_user_model()
+        fields = ["reminders_opt_out"]
+
+
+@login_required
+def account(request):
+    """Mitt konto: the account's own settings and the ways to change the
+    password and the second step."""
+    user = request.user
+    # An unticked box sends nothing: an empty POST is still a POST.
+    data = request.POST if request.method == "POST" else None
+    form = AccountSettingsForm(data, instance=user)
+    if request.method == "POST" and form.is_valid():
+        user.save(update_fields=["reminders_opt_out"])
+        audit_event(
+            action=AuditEvent.Action.UPDATE,
+            actor=user,
+            object_type=user._meta.label,
+            object_id=user.pk,
+            origin=AuditOrigin.of(request),
+        )
+        messages.success(request, _("Inställningen är sparad."))
+        return redirect("account")
+    return render(
+        request,
+        "registration/account.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 urlpatterns = [
+    path("konto/", account, name="account"),
     path("logga-in/", LoginView.as_view(), name="login"),
     path("logga-ut/", views.LogoutView.as_view(), name="logout"),
     path("konto/losenord/", PasswordChangeView.as_view(), name="password_change"),

@@ -67,6 +67,13 @@ class User(AbstractUser):
         related_name="users",
         help_text=_("För samverkansparter: organisationen personen företräder."),
     )
+    reminders_opt_out = models.BooleanField(
+        _("inga påminnelser om rapportering"),
+        default=False,
+        help_text=_(
+            "Ingen e-post när arbetsgruppens rapport för perioden ännu inte är inne."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -138,6 +145,8 @@ class AuditEvent(models.Model):
         MFA_RECOVERY = "mfa_recovery", _("Inloggning med reservkod")
         MFA_ENROLLED = "mfa_enrolled", _("Ny tvåstegsverifiering")
         MFA_RESET = "mfa_reset", _("Återställd tvåstegsverifiering")
+        ADOPT = "adopt", _("Fastställande")
+        LOCK = "lock", _("Låsning")
 
     at = BoundedDateTimeField(_("tidpunkt"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -22,9 +22,12 @@ from municipalities.models import (
     MandateArchive,
     Meeting,
     Membership,
+    Minutes,
     Municipality,
     Organisation,
     ProgressEntry,
+    ReminderSent,
+    ReportingSchedule,
     SharingLevel,
     WorkingGroup,
 )
@@ -217,6 +220,17 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     agenda = "1. Läget i kommunerna\n2. Nästa steg"
 
 
+class MinutesFactory(factory.django.DjangoModelFactory):
+    """Version 1 of a meeting's minutes, a draft."""
+
+    class Meta:
+        model = Minutes
+
+    meeting = factory.SubFactory(MeetingFactory)
+    text = "Gruppen gick igenom läget i kommunerna och bokade en utbildning."
+    created_by = factory.SubFactory(UserFactory)
+
+
 class DecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Decision
@@ -401,3 +415,21 @@ def sign_in(client, user, *, password=TEST_PASSWORD, ip="10.9.9.9", next_url="")
     first = client.post(login, data, REMOTE_ADDR=ip)
     assert first.status_code == 302, first.status_code
     return client.post(first.url, {"code": totp_code(device)}, REMOTE_ADDR=ip)
+
+
+class ReportingScheduleFactory(factory.django.DjangoModelFactory):
+    """Monthly by the 10th."""
+
+    class Meta:
+        model = ReportingSchedule
+
+    group = factory.SubFactory(WorkingGroupFactory)
+
+
+class ReminderSentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReminderSent
+
+    user = factory.SubFactory(UserFactory)
+    group = factory.SubFactory(WorkingGroupFactory)
+    period = "2022-05"

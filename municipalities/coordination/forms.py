@@ -15,9 +15,11 @@ from municipalities.models import (
     IndicatorReport,
     Meeting,
     Membership,
+    Minutes,
     Municipality,
     Organisation,
     ProgressEntry,
+    ReportingSchedule,
     WorkingGroup,
 )
 from portal.fields import BoundedDateFormField
@@ -109,16 +111,33 @@ class ProgressEntryForm(GuardedModelForm):
             "text": forms.Textarea(attrs={"rows": 8}),
         }
 
-    def __init__(self, *args, user, **kwargs):
+    # A correction is shared as the version it corrects (services).
+    VERSION_FIXED = ["group", "sharing_level", "release_at"]
+
+    def __init__(self, *args, user, version_of=None, **kwargs):
+        """`version_of`: the adopted entry a correction corrects (a new one,
+        or the draft correction being changed)."""
         super().__init__(*args, user=user, **kwargs)
         self.user = user
+        self.version_of = version_of
         self.fields["release_at"].input_formats = [DATETIME_FORMAT]
         self.fields["release_at"].help_text = _(
             "Svensk tid. Före den här tidpunkten ser bara din egen kommun eller "
             "organisation och programstaben rapporten."
         )
         self.fields["group"].queryset = writable_groups(user)
-        if policies.is_coordinator(user):
+        if version_of is not None:
+            if self.instance.pk is None:
+                for name in ("focus_area", "title", "period_start", "period_end"):
+                    self.initial[name] = getattr(version_of, name)
+                self.initial["text"] = version_of.text
+            for name in self.VERSION_FIXED:
+                self.initial[name] = getattr(version_of, name)
+                self.fields[name].disabled = True
+            self.fields["sharing_level"].help_text = _(
+                "En rättelse delas med samma personer som originalet."
+            )
+        if policies.is_coordinator(user) and version_of is None:
             self.fields["municipality"] = forms.ModelChoiceField(
                 label=_("Kommun"),
                 queryset=Municipality.objects.all(),
@@ -150,7 +169,7 @@ class ProgressEntryForm(GuardedModelForm):
             ),
             "group",
         ]
-        if policies.is_coordinator(user):
+        if "municipality" in self.fields:
             layout += ["municipality", "organisation"]
         layout += [
             "focus_area",
@@ -170,7 +189,7 @@ class ProgressEntryForm(GuardedModelForm):
     def clean(self):
         # The period's order is the model's rule (ProgressEntry.clean).
         cleaned = super().clean()
-        if policies.is_coordinator(self.user):
+        if "municipality" in self.fields:
             municipality = cleaned.get("municipality")
             organisation = cleaned.get("organisation")
             if bool(municipality) == bool(organisation):
@@ -199,12 +218,12 @@ class ProgressEntryForm(GuardedModelForm):
 class MeetingForm(GuardedModelForm):
     class Meta:
         model = Meeting
-        fields = ["starts_at", "ends_at", "place", "video_link", "agenda", "minutes"]
+        # The minutes are records of their own (MinutesForm), with versions.
+        fields = ["starts_at", "ends_at", "place", "video_link", "agenda"]
         widgets = {
             "starts_at": LocalDateTimeInput(),
             "ends_at": LocalDateTimeInput(),
             "agenda": forms.Textarea(attrs={"rows": 5}),
-            "minutes": forms.Textarea(attrs={"rows": 8}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -219,6 +238,22 @@ class MeetingForm(GuardedModelForm):
         if start and end and end <= start:
             self.add_error("ends_at", _("Mötet måste sluta efter att det har börjat."))
         return cleaned
+
+
+class MinutesForm(GuardedModelForm):
+    """The text of one version of a meeting's minutes."""
+
+    class Meta:
+        model = Minutes
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+
+
+class ReportingScheduleForm(GuardedModelForm):
+    class Meta:
+        model = ReportingSchedule
+        fields = ["frequency", "due_day", "indicators"]
+        widgets = {"due_day": forms.NumberInput(attrs={"min": 1, "max": 28})}
 
 
 class DecisionForm(GuardedModelForm):

@@ -20,6 +20,11 @@ GROUP_PAGES = {
     "meeting-create",
     "meeting-edit",
     "meeting-delete",
+    "minutes",
+    "minutes-edit",
+    "minutes-adopt",
+    "minutes-correct",
+    "reporting-schedule",
     "decision-create",
     "decision-edit",
     "action-create",
@@ -42,7 +47,7 @@ PAGES = (
         _("Lägesrapporter"),
         "entries",
         {"entry-create", "entry-detail", "entry-edit", "entry-delete"}
-        | {"entry-history"},
+        | {"entry-history", "entry-adopt", "entry-correct"},
         None,
     ),
     (

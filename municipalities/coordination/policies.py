@@ -29,6 +29,18 @@ A person without an active membership (a former member) and a deactivated
 user is not a participant: the area answers 403 and every list, choice and
 count leaves them out.
 
+Records (minutes and entries) move utkast → fastställd → låst
+(`RecordState`). A draft is changed by its writers; the group's chair or
+programme staff adopt it, and from then on nobody changes it in place: a
+correction is a new version, seen by exactly those who see the original.
+Locked records (by staff, or when the mandate closes) take no change and no
+correction. Minutes are written by the group's chair and secretary (and
+staff); entries by their authors, as before.
+
+The reporting rhythm (`ReportingSchedule`): the units with a reporting seat
+(a writing seat as chair or member, never a secretary, who keeps the
+minutes) report each period; the chair or staff set the schedule.
+
 Once the mandate is closed (`area_closed`), the area is read-only for
 everyone, superusers included: every write rule below answers no, every
 view refuses a POST (`views.access.area_access`), the admin refuses every
@@ -40,7 +52,7 @@ Swedish explanation (`MandateClosed`).
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Action as GroupAction
 from municipalities.models import (
@@ -50,7 +62,10 @@ from municipalities.models import (
     IndicatorReport,
     Meeting,
     Membership,
+    Minutes,
     ProgressEntry,
+    RecordState,
+    ReportingSchedule,
     SharingLevel,
     WorkingGroup,
 )
@@ -149,10 +164,18 @@ def visible_memberships(queryset, user, now=None):
 
 
 def visible_group_items(queryset, user, now=None):
-    """Meetings, decisions and actions: those of the user's groups."""
+    """Meetings, decisions, actions and reporting schedules: those of the
+    user's groups."""
     if is_coordinator(user):
         return queryset
     return queryset.filter(group_id__in=member_group_ids(user))
+
+
+def visible_minutes(queryset, user, now=None):
+    """Every version of a meeting's minutes: those who see the meeting."""
+    if is_coordinator(user):
+        return queryset
+    return queryset.filter(meeting__group_id__in=member_group_ids(user))
 
 
 def entry_condition(user, now=None) -> Q | None:
@@ -318,7 +341,9 @@ def can_view_entry(user, entry, now=None) -> bool:
 
 
 def can_edit_entry(user, entry, now=None) -> bool:
-    if not _open():
+    """A draft: its author (in their own unit, with a writing seat) or staff.
+    An adopted or locked entry: nobody (a correction is a new version)."""
+    if not _open() or not entry.is_draft:
         return False
     if is_coordinator(user):
         return True
@@ -399,13 +424,177 @@ def can_admin_write(user) -> bool:
     return is_superuser(user) and _open()
 
 
+# --- records: minutes and entries, utkast → fastställd → låst ---------------
+
+RECORD_CLOSED = {
+    RecordState.ADOPTED: _(
+        "Den här handlingen är fastställd och kan inte längre ändras eller tas "
+        "bort. Skriv en rättelse i stället: den blir en ny version, och den "
+        "fastställda finns kvar."
+    ),
+    RecordState.LOCKED: _(
+        "Den här handlingen är låst och kan inte längre ändras, tas bort eller rättas."
+    ),
+}
+
+
+def record_closed_reason(record):
+    """Why an adopted or locked record takes no change (None for a draft)."""
+    return RECORD_CLOSED.get(record.state)
+
+
+def may_adopt(user, group) -> bool:
+    """Adopting a group's records: programme staff, or the group's chair in
+    a current seat that may write. Former members and deactivated users never
+    (`active_membership` leaves them out)."""
+    if not _open():
+        return False
+    if is_coordinator(user):
+        return True
+    return is_chair(user, group) and can_contribute(user, group)
+
+
+def can_adopt_entry(user, entry, now=None) -> bool:
+    return entry.is_draft and may_adopt(user, entry.group)
+
+
+def _has_correction(record) -> bool:
+    return type(record).objects.filter(supersedes=record).exists()
+
+
+def can_correct_entry(user, entry, now=None) -> bool:
+    """An adopted entry not yet corrected: staff, or someone of the entry's
+    own unit who may write in its group (the author may have left)."""
+    if not _open():
+        return False
+    if entry.state != RecordState.ADOPTED:
+        return False
+    if not (
+        is_coordinator(user)
+        or (same_unit(user, entry) and can_contribute(user, entry.group))
+    ):
+        return False
+    return not _has_correction(entry)
+
+
+def can_lock_records(user) -> bool:
+    """Locking is final: programme staff only (and the mandate's closing)."""
+    if not _open():
+        return False
+    return is_coordinator(user)
+
+
+def is_minutes_writer(user, group) -> bool:
+    """Minutes are written by staff and by the group's chair and secretary."""
+    if not _open():
+        return False
+    if is_coordinator(user):
+        return True
+    membership = active_membership(user, group)
+    return (
+        membership is not None
+        and membership.can_write
+        and membership.role in (Membership.Role.CHAIR, Membership.Role.SECRETARY)
+    )
+
+
+def can_write_minutes(user, meeting, latest=None) -> bool:
+    """Write the first version, or change the draft being written. `latest`
+    is the meeting's newest version (None when there is none yet)."""
+    if not _open():
+        return False
+    if latest is not None and not latest.is_draft:
+        return False
+    return is_minutes_writer(user, meeting.group)
+
+
+def can_adopt_minutes(user, minutes) -> bool:
+    return minutes.is_draft and may_adopt(user, minutes.meeting.group)
+
+
+def can_correct_minutes(user, minutes) -> bool:
+    """A correction of the newest version, once adopted (never of a locked)."""
+    if not _open():
+        return False
+    return (
+        minutes.state == RecordState.ADOPTED
+        and is_minutes_writer(user, minutes.meeting.group)
+        and not _has_correction(minutes)
+    )
+
+
+def can_edit_meeting(user, meeting) -> bool:
+    """The meeting's own details: those who manage meetings, until its
+    minutes are locked."""
+    return can_manage_meetings(user, meeting.group) and not (
+        Minutes.objects.filter(meeting=meeting, state=RecordState.LOCKED).exists()
+    )
+
+
+def can_delete_meeting(user, meeting) -> bool:
+    """Not once its minutes are adopted: the record would go with it."""
+    return can_manage_meetings(user, meeting.group) and not (
+        Minutes.objects.filter(meeting=meeting)
+        .exclude(state=RecordState.DRAFT)
+        .exists()
+    )
+
+
+MEETING_HAS_RECORD = _(
+    "Mötet har fastställda eller låsta minnesanteckningar och kan därför inte tas bort."
+)
+MEETING_LOCKED = _("Mötets minnesanteckningar är låsta, så mötet kan inte ändras.")
+
+
+# --- the reporting rhythm ----------------------------------------------------
+
+# Who reports for a unit: a writing seat as chair or member. The secretary
+# keeps the minutes and a read-only partner writes nothing.
+REPORTING_ROLES = (Membership.Role.CHAIR, Membership.Role.MEMBER)
+
+
+def reporting_seats(today=None):
+    """The current seats that report for their unit: of active users, in a
+    writing seat with a reporting role. Former members and deactivated users
+    are never among them."""
+    return (
+        Membership.objects.active(today)
+        .filter(role__in=REPORTING_ROLES)
+        .filter(Q(municipality__isnull=False) | Q(partner_can_write=True))
+    )
+
+
+def can_set_reporting_schedule(user, group) -> bool:
+    return can_manage_meetings(user, group)
+
+
+def sees_all_reporting(user) -> bool:
+    """Whether a unit has reported an entry is itself not for everyone: an
+    entry shared with its own unit only must not be given away by a flag.
+    Staff see every unit's reporting; everyone else their own unit's, and
+    indicators (whose tables show every participant what was reported)."""
+    return is_coordinator(user)
+
+
 ENTRY_RULES = {
     "view": can_view_entry,
     "edit": can_edit_entry,
     "delete": can_delete_entry,
     "download_attachment": can_download_attachment,
     "view_history": can_view_history,
+    "adopt": can_adopt_entry,
+    "correct": can_correct_entry,
 }
+
+
+def refusal_reason(action, entry):
+    """A Swedish explanation for a refused action when the entry's state is
+    the reason (nobody may do it), else None."""
+    if action in ("edit", "delete", "adopt") and not entry.is_draft:
+        return record_closed_reason(entry)
+    if action == "correct" and entry.state == RecordState.LOCKED:
+        return record_closed_reason(entry)
+    return None
 
 
 def can(user, action, entry, now=None) -> bool:
@@ -425,7 +614,9 @@ def install_doors():
         Meeting: visible_group_items,
         Decision: visible_group_items,
         GroupAction: visible_group_items,
+        ReportingSchedule: visible_group_items,
         ProgressEntry: visible_entries,
+        Minutes: visible_minutes,
         EntryAttachment: visible_attachments,
         FocusAreaStatus: visible_statuses,
         IndicatorReport: visible_indicator_reports,

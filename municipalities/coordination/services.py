@@ -32,6 +32,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
 
 from municipalities.coordination import policies
 from municipalities.models import (
@@ -40,8 +41,12 @@ from municipalities.models import (
     FocusAreaStatus,
     IndicatorReport,
     MandateArchive,
+    Minutes,
     ProgressEntry,
+    RecordState,
+    ReportingSchedule,
 )
+from municipalities.models.coordination import Record
 from portal.audit import audit_event
 from portal.models import AuditEvent
 from programme.models import Mandate
@@ -107,11 +112,67 @@ def _check_unit(entry):
         )
 
 
+# What decides who sees an entry: a correction keeps the original's.
+VERSION_VISIBILITY = (
+    "group_id",
+    "municipality_id",
+    "organisation_id",
+    "sharing_level",
+    "release_at",
+)
+
+
+def _check_version_visibility(entry):
+    """A correction is seen by exactly those who see the entry it corrects:
+    never more (it must not widen who sees the record) and never fewer."""
+    if not isinstance(entry, ProgressEntry) or entry.supersedes_id is None:
+        return
+    original = ProgressEntry.objects.filter(pk=entry.supersedes_id).values(
+        *VERSION_VISIBILITY
+    )[0]
+    if any(getattr(entry, name) != original[name] for name in VERSION_VISIBILITY):
+        raise ValidationError(
+            _(
+                "En rättelse delas med samma personer som den version den "
+                "rättar: arbetsgrupp, kommun eller organisation, delning och "
+                "tidpunkten den blir synlig kan inte ändras."
+            )
+        )
+
+
+def _check_open(record):
+    """Adopted and locked records never change in place, whoever asks: the
+    views' policies refuse first, this holds for every other caller."""
+    if isinstance(record, Record) and record.pk is not None:
+        stored = (
+            type(record).objects.filter(pk=record.pk).values_list("state", flat=True)
+        )
+        state = stored[0] if stored else RecordState.DRAFT
+        if state != RecordState.DRAFT:
+            raise ValidationError(str(policies.RECORD_CLOSED[state]))
+
+
 def _save(item, *, actor):
     """Validate and save `item`, recording `actor` in its history."""
     _check(item)
+    _check_version_visibility(item)
     item._history_user = actor  # read by simple_history; no request needed
     item.save()
+
+
+def _attach(entry, attachments, actor):
+    for name, content, content_type in attachments:
+        attachment = EntryAttachment(
+            entry=entry,
+            original_name=name,
+            content_type=content_type,
+            size=len(content),
+            uploaded_by=actor,
+        )
+        attachment.file.save(
+            f"{uuid.uuid4().hex}.bin", ContentFile(content), save=False
+        )
+        attachment.save()
 
 
 @_write
@@ -159,18 +220,7 @@ def entry_create(
     _check_unit(entry)
     with transaction.atomic():
         _save(entry, actor=actor)
-        for name, content, content_type in attachments:
-            attachment = EntryAttachment(
-                entry=entry,
-                original_name=name,
-                content_type=content_type,
-                size=len(content),
-                uploaded_by=actor,
-            )
-            attachment.file.save(
-                f"{uuid.uuid4().hex}.bin", ContentFile(content), save=False
-            )
-            attachment.save()
+        _attach(entry, attachments, actor)
     _audit(AuditEvent.Action.CREATE, actor=actor, origin=origin, obj=entry)
     return entry
 
@@ -192,8 +242,10 @@ def entry_update(
     organisation=None,
     origin=None,
 ):
-    """Change an entry; its unit changes only when one is given (programme
-    staff choose), and its author never does."""
+    """Change a draft entry; its unit changes only when one is given
+    (programme staff choose), and its author never does. An adopted or
+    locked entry is refused; a correction keeps the original's visibility."""
+    _check_open(entry)
     entry.group = group
     entry.focus_area = focus_area
     entry.title = title
@@ -214,8 +266,9 @@ def entry_update(
 
 @_write
 def entry_delete(*, actor, entry, origin=None):
-    """Delete an entry; its files go once the deletion has committed."""
+    """Delete a draft entry; its files go once the deletion has committed."""
     entry_id = entry.pk
+    _check_open(entry)
     with transaction.atomic():
         files = [attachment.file for attachment in entry.attachments.all()]
         entry._history_user = actor
@@ -236,6 +289,7 @@ def item_save(*, actor, item, origin=None):
     """Save any coordination row the caller has filled in (the admin's
     instances, a group's meeting, decision or action) and audit it."""
     action = AuditEvent.Action.CREATE if item.pk is None else AuditEvent.Action.UPDATE
+    _check_open(item)
     with transaction.atomic():
         _save(item, actor=actor)
     _audit(action, actor=actor, origin=origin, obj=item)
@@ -246,6 +300,7 @@ def item_save(*, actor, item, origin=None):
 def item_delete(*, actor, item, origin=None):
     """Delete one coordination row and audit it (entries: `entry_delete`)."""
     label, item_id = item._meta.label, item.pk
+    _check_open(item)
     with transaction.atomic():
         item._history_user = actor
         item.delete()
@@ -265,6 +320,14 @@ def items_delete(*, actor, queryset, origin=None):
     label = queryset.model._meta.label
     with transaction.atomic():
         ids = list(queryset.values_list("pk", flat=True))
+        if issubclass(queryset.model, Record):
+            closed = queryset.model.objects.filter(pk__in=ids).exclude(
+                state=RecordState.DRAFT
+            )
+            if closed.exists():
+                raise ValidationError(
+                    str(policies.RECORD_CLOSED[closed.values_list("state")[0][0]])
+                )
         if queryset.model is ProgressEntry:
             for attachment in EntryAttachment.objects.filter(entry_id__in=ids):
                 file = attachment.file
@@ -432,6 +495,9 @@ def mandate_close(*, actor, mandate, origin=None):
                 % {"date": when},
                 code="already_closed",
             )
+        # Every minutes version and entry becomes the locked record (while
+        # the area is still open, so the lock is a write like any other).
+        records_lock_all(actor=actor, origin=origin)
         now = timezone.now()
         today = timezone.localdate(now)
         locked.closed_at = now
@@ -500,3 +566,177 @@ def archive_order(*, actor, mandate, origin=None):
         _enqueue_archive(archive)
     _audit(AuditEvent.Action.CREATE, actor=actor, origin=origin, obj=archive)
     return archive
+
+
+# --- records: utkast → fastställd → låst --------------------------------------
+
+
+@_write
+def entry_correct(
+    *,
+    actor,
+    entry,
+    focus_area,
+    title,
+    period_start,
+    period_end,
+    text,
+    attachments=(),
+    origin=None,
+):
+    """Correct an adopted entry: a new draft version by `actor` that
+    supersedes it. The group, unit, sharing level and release time are the
+    original's, so the correction is seen by exactly those who see the
+    original; the adopted version stays as it was."""
+    with transaction.atomic():
+        original = ProgressEntry.objects.select_for_update().get(pk=entry.pk)
+        _check_correctable(original)
+        correction = ProgressEntry(
+            author=actor,
+            supersedes=original,
+            version=original.version + 1,
+            focus_area=focus_area,
+            title=title,
+            period_start=period_start,
+            period_end=period_end,
+            text=text,
+            **{name: getattr(original, name) for name in VERSION_VISIBILITY},
+        )
+        _save(correction, actor=actor)
+        _attach(correction, attachments, actor)
+    _audit(AuditEvent.Action.CREATE, actor=actor, origin=origin, obj=correction)
+    return correction
+
+
+def _check_correctable(original):
+    if original.state != RecordState.ADOPTED:
+        raise ValidationError(
+            str(policies.RECORD_CLOSED[original.state])
+            if original.state in policies.RECORD_CLOSED
+            else _("Bara en fastställd handling rättas; ändra utkastet i stället.")
+        )
+    if type(original).objects.filter(supersedes=original).exists():
+        raise ValidationError(_("Det finns redan en rättelse av den här versionen."))
+
+
+@_write
+def minutes_save(*, actor, meeting, text, origin=None):
+    """Write a meeting's minutes: the first version, or the draft being
+    written. Adopted or locked minutes are refused (`minutes_correct`)."""
+    with transaction.atomic():
+        latest = (
+            Minutes.objects.select_for_update()
+            .filter(meeting=meeting)
+            .order_by("-version")
+            .first()
+        )
+        if latest is None:
+            minutes = Minutes(meeting=meeting, version=1, created_by=actor)
+            action = AuditEvent.Action.CREATE
+        elif latest.is_draft:
+            minutes, action = latest, AuditEvent.Action.UPDATE
+        else:
+            raise ValidationError(str(policies.RECORD_CLOSED[latest.state]))
+        minutes.text = text
+        _save(minutes, actor=actor)
+    _audit(action, actor=actor, origin=origin, obj=minutes)
+    return minutes
+
+
+@_write
+def minutes_correct(*, actor, minutes, text, origin=None):
+    """Correct adopted minutes: a new draft version that supersedes them."""
+    with transaction.atomic():
+        original = Minutes.objects.select_for_update().get(pk=minutes.pk)
+        _check_correctable(original)
+        correction = Minutes(
+            meeting_id=original.meeting_id,
+            supersedes=original,
+            version=original.version + 1,
+            created_by=actor,
+            text=text,
+        )
+        _save(correction, actor=actor)
+    _audit(AuditEvent.Action.CREATE, actor=actor, origin=origin, obj=correction)
+    return correction
+
+
+@_write
+def record_adopt(*, actor, record, origin=None):
+    """Adopt a draft (minutes or an entry): from now on it is the group's
+    record, with who adopted it and when. Audited as an adoption."""
+    model = type(record)
+    with transaction.atomic():
+        record = model.objects.select_for_update().get(pk=record.pk)
+        if not record.is_draft:
+            raise ValidationError(str(policies.RECORD_CLOSED[record.state]))
+        record.state = RecordState.ADOPTED
+        record.adopted_at = timezone.now()
+        record.adopted_by = actor
+        _save(record, actor=actor)
+    _audit(AuditEvent.Action.ADOPT, actor=actor, origin=origin, obj=record)
+    return record
+
+
+@_write
+def records_lock(*, actor, queryset, origin=None):
+    """Lock the records in `queryset` (minutes or entries, drafts included)
+    for good: no change, no correction. Returns how many were locked; each
+    is in its history and in the audit log."""
+    model = queryset.model
+    now = timezone.now()
+    with transaction.atomic():
+        records = list(
+            model.objects.select_for_update()
+            .filter(pk__in=queryset.values("pk"))
+            .unlocked()
+            .order_by("pk")
+        )
+        for record in records:
+            record.state = RecordState.LOCKED
+            record.locked_at = now
+        bulk_update_with_history(
+            records,
+            model,
+            ["state", "locked_at"],
+            default_user=actor,
+            default_change_reason="",
+        )
+    for record in records:
+        _audit(AuditEvent.Action.LOCK, actor=actor, origin=origin, obj=record)
+    return len(records)
+
+
+@_write
+def records_lock_all(*, actor, origin=None):
+    """Lock every minutes version and every entry (the end of the mandate).
+    Returns how many were locked. Safe to run again: a second run locks none."""
+    return records_lock(
+        actor=actor, queryset=Minutes.objects.all(), origin=origin
+    ) + records_lock(actor=actor, queryset=ProgressEntry.objects.all(), origin=origin)
+
+
+# --- the reporting rhythm ----------------------------------------------------
+
+
+@_write
+def reporting_schedule_save(
+    *, actor, group, frequency, due_day, indicators, origin=None
+):
+    """Set a group's reporting schedule (one per group, with history)."""
+    with transaction.atomic():
+        schedule = ReportingSchedule.objects.select_for_update().filter(
+            group=group
+        ).first() or ReportingSchedule(group=group)
+        created = schedule.pk is None
+        schedule.frequency = frequency
+        schedule.due_day = due_day
+        schedule.indicators = indicators
+        _save(schedule, actor=actor)
+    _audit(
+        AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        actor=actor,
+        origin=origin,
+        obj=schedule,
+    )
+    return schedule

@@ -27,6 +27,31 @@ urlpatterns = [
         name="meeting-delete",
     ),
     path(
+        "grupper/<slug:slug>/moten/<int:pk>/anteckningar/",
+        groups.minutes_detail,
+        name="minutes",
+    ),
+    path(
+        "grupper/<slug:slug>/moten/<int:pk>/anteckningar/skriv/",
+        groups.minutes_form,
+        name="minutes-edit",
+    ),
+    path(
+        "grupper/<slug:slug>/moten/<int:pk>/anteckningar/faststall/",
+        groups.minutes_adopt,
+        name="minutes-adopt",
+    ),
+    path(
+        "grupper/<slug:slug>/moten/<int:pk>/anteckningar/rattelse/",
+        groups.minutes_correct,
+        name="minutes-correct",
+    ),
+    path(
+        "grupper/<slug:slug>/rapportering/",
+        groups.reporting_schedule_form,
+        name="reporting-schedule",
+    ),
+    path(
         "grupper/<slug:slug>/beslut/nytt/", groups.decision_form, name="decision-create"
     ),
     path(
@@ -58,6 +83,10 @@ urlpatterns = [
     path("lagesrapporter/<int:pk>/ta-bort/", entries.entry_delete, name="entry-delete"),
     path(
         "lagesrapporter/<int:pk>/historik/", entries.entry_history, name="entry-history"
+    ),
+    path("lagesrapporter/<int:pk>/faststall/", entries.entry_adopt, name="entry-adopt"),
+    path(
+        "lagesrapporter/<int:pk>/rattelse/", entries.entry_correct, name="entry-correct"
     ),
     path("bilagor/<int:pk>/", entries.attachment_download, name="attachment"),
     path("lage/", status.status_list, name="status-list"),

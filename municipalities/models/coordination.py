@@ -11,6 +11,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -42,11 +43,123 @@ class SharingLevel(models.TextChoices):
         return str(self.label).split(" – ")[0]
 
 
+class RecordState(models.TextChoices):
+    """Where a record stands: utkast → fastställd → låst.
+
+    A draft (utkast) is working material its writers may change. Adopted
+    (fastställd) minutes and entries are the group's record: nobody changes
+    them in place, a correction is a new, linked version. Locked (låst) is
+    final: no change and no correction (staff lock records, and the closing
+    of the mandate locks them all). The rules are in
+    `municipalities.coordination.policies`, the changes of state in
+    `municipalities.coordination.services`.
+    """
+
+    DRAFT = "draft", _("Utkast")
+    ADOPTED = "adopted", _("Fastställd")
+    LOCKED = "locked", _("Låst")
+
+
+class RecordQuerySet(DoorQuerySet):
+    """Minutes and entries: the lifecycle's reads."""
+
+    def drafts(self):
+        return self.filter(state=RecordState.DRAFT)
+
+    def unlocked(self):
+        """What locking would change (`services.records_lock`)."""
+        return self.exclude(state=RecordState.LOCKED)
+
+
+class Record(models.Model):
+    """The lifecycle minutes and entries share: state, who adopted the record
+    and when, when it was locked, and the version it corrects.
+
+    No form of the area has these fields and the admin shows them read only:
+    they change only through the services. They are editable as far as the
+    model goes so that the history's differences name them."""
+
+    state = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=RecordState.choices,
+        default=RecordState.DRAFT,
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    # A version goes only together with its correction (a meeting's deletion
+    # takes all its minutes): RESTRICT, where PROTECT would refuse even that.
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("rättelse av"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    adopted_at = BoundedDateTimeField(_("fastställd"), null=True, blank=True)
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("fastställd av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locked_at = BoundedDateTimeField(_("låst"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_draft(self):
+        return self.state == RecordState.DRAFT
+
+    @property
+    def is_record(self):
+        """Adopted or locked: a record that may be a public document."""
+        return self.state != RecordState.DRAFT
+
+
+def record_constraints(prefix):
+    """The lifecycle's rules the database keeps for each record model."""
+    return [
+        models.CheckConstraint(
+            condition=~Q(state=RecordState.ADOPTED) | Q(adopted_at__isnull=False),
+            name=f"{prefix}_adopted_has_time",
+        ),
+        models.CheckConstraint(
+            condition=~Q(state=RecordState.LOCKED) | Q(locked_at__isnull=False),
+            name=f"{prefix}_locked_has_time",
+        ),
+        models.CheckConstraint(
+            condition=Q(version=1, supersedes__isnull=True)
+            | Q(version__gt=1, supersedes__isnull=False),
+            name=f"{prefix}_correction_is_a_later_version",
+        ),
+    ]
+
+
 class GroupItemQuerySet(DoorQuerySet):
     """Meetings, decisions and actions."""
 
 
-class ProgressEntryQuerySet(DoorQuerySet):
+class ActionQuerySet(GroupItemQuerySet):
+    def with_overdue(self, today):
+        """Annotate `overdue`: the due date has passed and the action is not
+        done. In the query, so a list marks each row without one more."""
+        return self.annotate(
+            overdue=models.ExpressionWrapper(
+                Q(due_date__lt=today) & ~Q(status=Action.Status.DONE),
+                output_field=models.BooleanField(),
+            )
+        )
+
+
+class ProgressEntryQuerySet(RecordQuerySet):
+    pass
+
+
+class MinutesQuerySet(RecordQuerySet):
     pass
 
 
@@ -67,9 +180,6 @@ class Meeting(models.Model):
     video_link = models.URLField(_("videolänk"), blank=True)
     agenda = models.TextField(
         _("dagordning"), blank=True, max_length=TEXT_MAX_COORDINATION
-    )
-    minutes = models.TextField(
-        _("minnesanteckningar"), blank=True, max_length=TEXT_MAX_COORDINATION
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -105,6 +215,60 @@ class Meeting(models.Model):
             raise ValidationError(
                 {"ends_at": _("Mötet måste sluta efter att det har börjat.")}
             )
+
+
+class Minutes(Record):
+    """One version of a meeting's minutes (minnesanteckningar).
+
+    Version 1 is written after the meeting; once adopted it is the group's
+    record, and a correction is version 2, which `supersedes` version 1, and
+    so on. The minutes belong to their meeting, so they are seen by exactly
+    those who see the meeting, whatever the version.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("möte"),
+        on_delete=models.CASCADE,
+        related_name="minutes_versions",
+    )
+    text = models.TextField(_("minnesanteckningar"), max_length=TEXT_MAX_COORDINATION)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skriven av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = BoundedDateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MinutesQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("minnesanteckningar")
+        verbose_name_plural = _("minnesanteckningar")
+        ordering = ["meeting", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "version"], name="minutes_unique_version"
+            ),
+            # One version at a time is being written.
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(state=RecordState.DRAFT),
+                name="minutes_one_draft_per_meeting",
+            ),
+            *record_constraints("minutes"),
+        ]
+
+    def __str__(self):
+        return _("Minnesanteckningar %(meeting)s, version %(version)s") % {
+            "meeting": self.meeting,
+            "version": self.version,
+        }
 
 
 class Decision(models.Model):
@@ -200,7 +364,7 @@ class Action(models.Model):
     updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
 
     history = HistoricalRecords()
-    objects = GroupItemQuerySet.as_manager()
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("åtgärd")
@@ -212,8 +376,13 @@ class Action(models.Model):
         return self.what[:60]
 
 
-class ProgressEntry(models.Model):
-    """A status report (lägesrapport): work done, never cases or individuals."""
+class ProgressEntry(Record):
+    """A status report (lägesrapport): work done, never cases or individuals.
+
+    A record (`Record`): a draft until the group's chair or programme staff
+    adopt it; a correction of an adopted entry is a new entry that
+    `supersedes` it, seen by exactly those who see the original.
+    """
 
     group = models.ForeignKey(
         "municipalities.WorkingGroup",
@@ -293,6 +462,7 @@ class ProgressEntry(models.Model):
                 condition=Q(period_end__gte=F("period_start")),
                 name="entry_period_end_after_start",
             ),
+            *record_constraints("entry"),
         ]
 
     def __str__(self):
@@ -634,3 +804,111 @@ class MandateArchive(models.Model):
     def filename(self):
         closed = self.mandate.closed_at or self.created_at
         return f"arkiv-{self.mandate.slug}-{timezone.localtime(closed):%Y-%m-%d}.zip"
+
+
+class ReportingScheduleQuerySet(DoorQuerySet):
+    pass
+
+
+class ReportingSchedule(models.Model):
+    """A working group's reporting rhythm: how often each unit with a
+    reporting seat reports (a progress entry, and with `indicators` also a
+    municipality's indicator report) and by which day of the following month.
+
+    The periods, what is overdue and who is reminded are read in
+    `municipalities.coordination.rhythm`; reminders are sent by
+    `municipalities.coordination.reminders`.
+    """
+
+    class Frequency(models.TextChoices):
+        # The same values as IndicatorReport.PeriodKind: a period is a
+        # calendar month or a calendar quarter either way.
+        MONTHLY = "month", _("Varje månad")
+        QUARTERLY = "quarter", _("Varje kvartal")
+
+    group = models.OneToOneField(
+        "municipalities.WorkingGroup",
+        verbose_name=_("arbetsgrupp"),
+        on_delete=models.CASCADE,
+        related_name="reporting_schedule",
+    )
+    frequency = models.CharField(
+        _("rapporteringsintervall"),
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.MONTHLY,
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("senast dag i månaden efter perioden"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_(
+            "Till exempel 10: rapporten för maj ska vara inne senast den 10 juni. "
+            "Högst 28, så att dagen finns i varje månad."
+        ),
+    )
+    indicators = models.BooleanField(
+        _("kommunerna rapporterar även indikatorer"),
+        default=False,
+        help_text=_(
+            "Kryssa i om gruppens kommuner också ska lämna indikatorrapporten "
+            "för perioden."
+        ),
+    )
+    updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ReportingScheduleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rapporteringsschema")
+        verbose_name_plural = _("rapporteringsscheman")
+        ordering = ["group"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_day__gte=1, due_day__lte=28),
+                name="reporting_schedule_due_day_in_every_month",
+            )
+        ]
+
+    def __str__(self):
+        return _("%(group)s: %(frequency)s, senast den %(day)s") % {
+            "group": self.group,
+            "frequency": self.get_frequency_display().lower(),
+            "day": self.due_day,
+        }
+
+
+class ReminderSent(models.Model):
+    """That a reporting reminder went to a user for a group and period: the
+    unique constraint is what keeps it to one per period."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("användare"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    group = models.ForeignKey(
+        "municipalities.WorkingGroup",
+        verbose_name=_("arbetsgrupp"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The period's token: 2022-05 for a month, 2022-K2 for a quarter.
+    period = models.CharField(_("period"), max_length=7)
+    sent_at = BoundedDateTimeField(_("skickad"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("skickad påminnelse")
+        verbose_name_plural = _("skickade påminnelser")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "group", "period"],
+                name="reminder_once_per_user_group_period",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.group} {self.period}"

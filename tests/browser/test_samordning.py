@@ -128,3 +128,50 @@ def test_reporting_pages_pass_axe(visit, page, login, demo):
     from tests.browser.conftest import run_axe
 
     assert run_axe(page) == []
+
+
+def test_records_and_reporting_pages_pass_axe(visit, page, login, demo):
+    """Adopted and corrected minutes and entries, the history of versions,
+    the reporting schedule's flags, overdue actions and the account page."""
+    import datetime
+
+    from municipalities.coordination import services
+    from municipalities.models import WorkingGroup
+    from portal.models import User
+    from tests import factories
+
+    chair = User.objects.get(email="kommun@example.se")
+    group = WorkingGroup.objects.get(slug="strategisk-arbetsgrupp")
+    services.reporting_schedule_save(
+        actor=chair, group=group, frequency="month", due_day=10, indicators=True
+    )
+    meeting = factories.MeetingFactory(group=group)
+    minutes = services.minutes_save(
+        actor=chair, meeting=meeting, text="Läget gicks igenom."
+    )
+    services.record_adopt(actor=chair, record=minutes)
+    services.minutes_correct(actor=chair, minutes=minutes, text="Rättat stycke.")
+    entry = factories.ProgressEntryFactory(
+        group=group, author=chair, focus_area=group.mandate.focus_areas.first()
+    )
+    services.record_adopt(actor=chair, record=entry)
+    factories.ActionFactory(group=group, due_date=datetime.date(2022, 6, 1))
+    login(chair, DEMO_PASSWORD)
+
+    visit("/samordning/")
+    visit("/samordning/grupper/strategisk-arbetsgrupp/")
+    assert page.get_by_text("Försenad").count() >= 1
+    visit(
+        f"/samordning/grupper/strategisk-arbetsgrupp/moten/{meeting.pk}/anteckningar/"
+    )
+    assert page.get_by_text("kan bli allmänna handlingar").count() == 1
+    visit(
+        f"/samordning/grupper/strategisk-arbetsgrupp/moten/{meeting.pk}/anteckningar/skriv/"
+    )
+    visit("/samordning/grupper/strategisk-arbetsgrupp/rapportering/")
+    visit(entry.get_absolute_url())
+    visit(entry.get_absolute_url() + "rattelse/")
+    visit(entry.get_absolute_url() + "historik/")
+    visit(entry.get_absolute_url() + "andra/", status=403)
+    visit("/samordning/jamforelse/")
+    visit("/konto/")

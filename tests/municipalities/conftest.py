@@ -12,6 +12,7 @@ from municipalities.coordination.policies import EDITOR_GROUP, PROGRAMME_LEAD_GR
 from municipalities.models import (
     CalendarToken,
     Membership,
+    RecordState,
     SharingLevel,
 )
 from tests import factories
@@ -200,7 +201,22 @@ def targets(world, private_media):
     """One object behind every coordination URL (see `url_kwargs`)."""
     group = world["group"]
     entry = make_entry(world, level="group", release_at=PAST, title="Rapport mål")
+    adopted_entry = make_entry(
+        world, level="group", release_at=PAST, title="Rapport fastställd"
+    )
+    adopt(adopted_entry, world["users"]["staff"])
     meeting = factories.MeetingFactory(group=group)
+    minutes = factories.MinutesFactory(meeting=meeting)
+    recorded_meeting = factories.MeetingFactory(group=group)
+    adopt(factories.MinutesFactory(meeting=recorded_meeting), world["users"]["staff"])
+
+    def new_draft_entry():
+        """A draft for each adoption the matrix posts (adopting spends it)."""
+        return make_entry(world, level="group", release_at=PAST, title="Utkast").pk
+
+    def new_draft_minutes_meeting():
+        return factories.MinutesFactory(meeting__group=group).meeting_id
+
     decision = factories.DecisionFactory(group=group)
     action = factories.ActionFactory(group=group)
     status = factories.FocusAreaStatusFactory(
@@ -214,7 +230,13 @@ def targets(world, private_media):
     return {
         "group": group,
         "entry": entry,
+        "adopted_entry": adopted_entry,
+        "new_draft_entry": new_draft_entry,
         "meeting": meeting,
+        "minutes": minutes,
+        "recorded_meeting": recorded_meeting,
+        "new_draft_minutes_meeting": new_draft_minutes_meeting,
+        "schedule": factories.ReportingScheduleFactory(group=group),
         "decision": decision,
         "action": action,
         "status": status,
@@ -226,6 +248,11 @@ def targets(world, private_media):
 
 def url_kwargs(name, targets, role):
     slug = targets["group"].slug
+    # Adopting spends its draft: each request gets a new one.
+    if name == "entry-adopt":
+        return {"pk": targets["new_draft_entry"]()}
+    if name == "minutes-adopt":
+        return {"slug": slug, "pk": targets["new_draft_minutes_meeting"]()}
     by_name = {
         "group": {"slug": slug},
         "meeting-create": {"slug": slug},
@@ -241,6 +268,11 @@ def url_kwargs(name, targets, role):
         "entry-edit": {"pk": targets["entry"].pk},
         "entry-delete": {"pk": targets["entry"].pk},
         "entry-history": {"pk": targets["entry"].pk},
+        "entry-correct": {"pk": targets["adopted_entry"].pk},
+        "minutes": {"slug": slug, "pk": targets["meeting"].pk},
+        "minutes-edit": {"slug": slug, "pk": targets["meeting"].pk},
+        "minutes-correct": {"slug": slug, "pk": targets["recorded_meeting"].pk},
+        "reporting-schedule": {"slug": slug},
         "attachment": {"pk": targets["entry"].attachments.get().pk},
         "status-edit": {
             "municipality": targets["status"].municipality.slug,
@@ -248,6 +280,15 @@ def url_kwargs(name, targets, role):
         },
     }
     return by_name.get(name, {})
+
+
+def adopt(record, user):
+    """Adopt a record as the services do (state, who, when)."""
+    record.state = RecordState.ADOPTED
+    record.adopted_by = user
+    record.adopted_at = timezone.now()
+    record.save()
+    return record
 
 
 def current_token(targets, role):

@@ -265,8 +265,11 @@ def grow_group(world, n):
     ("url", "expected"),
     [
         # One of each is the session's second-step device; five are the
-        # section navigation's: four rules and the groups.
-        ("/samordning/grupper/operativ/", 25),
+        # section navigation's: four rules and the groups. The group page
+        # reads its meetings' minutes in one more and its reporting schedule
+        # in one; the dashboard its groups' schedules in one (with schedules,
+        # see test_reporting_rhythm).
+        ("/samordning/grupper/operativ/", 27),
         ("/samordning/lagesrapporter/", 18),
         ("/samordning/", 26),
     ],

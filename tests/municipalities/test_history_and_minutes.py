@@ -3,6 +3,7 @@ reach the group page escaped."""
 
 from bs4 import BeautifulSoup
 
+from municipalities.models import Meeting
 from tests.municipalities.conftest import client_for
 
 ENTRY = {
@@ -54,15 +55,19 @@ def test_agenda_and_minutes_reach_the_group_page_escaped(world):
             "ends_at": "2024-05-02T10:00",
             "place": "Rum 3",
             "agenda": "1. Läget\n2. <script>alert(1)</script>",
-            "minutes": "Gruppen beslutade att boka en utbildning.",
         },
+    )
+    meeting = Meeting.objects.get()
+    written = chair.post(
+        f"/samordning/grupper/operativ/moten/{meeting.pk}/anteckningar/skriv/",
+        {"text": "Gruppen beslutade att boka en utbildning.\n<b>fet</b>"},
     )
 
     page = client_for(world, "partner").get("/samordning/grupper/operativ/")
     body = page.content.decode()
 
-    assert response.status_code == 302
+    assert (response.status_code, written.status_code) == (302, 302)
     assert "1. Läget<br>2. &lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<script>alert(1)</script>" not in body
-    assert "Gruppen beslutade att boka en utbildning." in body
+    assert "Gruppen beslutade att boka en utbildning.<br>&lt;b&gt;fet" in body
     assert "Rum 3" in body

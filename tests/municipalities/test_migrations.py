@@ -213,6 +213,24 @@ def _rows(model):
     return list(model.objects.order_by("pk").values())
 
 
+# Columns that later migrations moved away on purpose: a meeting's minutes
+# became version 1 of its own minutes (test_records_lifecycle checks that).
+MOVED_COLUMNS = {
+    "municipalities.Meeting": {"minutes"},
+    "municipalities.HistoricalMeeting": {"minutes"},
+}
+
+
+def _as_before(label, before_rows, after_rows):
+    """The rows after, reduced to the columns they had before (columns added
+    since hold their defaults), less the ones moved away."""
+    keys = set(before_rows[0]) - MOVED_COLUMNS.get(label, set()) if before_rows else ()
+    return (
+        [{key: row[key] for key in keys} for row in before_rows],
+        [{key: row[key] for key in keys} for row in after_rows],
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_invitation_move_keeps_every_row_and_permission():
     executor = _executor()
@@ -240,7 +258,10 @@ def test_invitation_move_keeps_every_row_and_permission():
         executor.migrate(_latest(executor))
         ContentType.objects.clear_cache()
 
-    assert after == before
+    assert set(after) == set(before)
+    for label in before:
+        was, now = _as_before(label, before[label], after[label])
+        assert now == was, label
     moved = new_apps.get_model("municipalities", "Invitation").objects.get()
     assert (moved.pk, moved.email, moved.role) == (
         invitation.pk,
@@ -302,3 +323,99 @@ def test_invitation_move_keeps_grants_on_a_content_type_made_in_between():
         "resend_invitation",
         "view_invitation",
     ]
+
+
+BEFORE_RECORDS = [
+    ("municipalities", "0012_text_max_length"),
+    ("portal", "0007_bounded_dates"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_records_migration_keeps_minutes_as_drafts_and_back():
+    """Minutes written on a meeting become version 1 of its minutes, a
+    draft; every existing entry becomes a draft of version 1; backwards, the
+    meeting gets its newest version's text again."""
+    executor = _executor()
+    try:
+        executor.migrate(BEFORE_RECORDS)
+        old_apps = _executor().loader.project_state(BEFORE_RECORDS).apps
+        get = old_apps.get_model
+        town = get("municipalities", "Municipality").objects.create(
+            name="Solna", slug="solna", kommunkod="0184"
+        )
+        rep = get("portal", "User").objects.create(
+            email="r@example.se", municipality=town
+        )
+        mandate = get("programme", "Mandate").objects.create(
+            title="Avhopp", slug="avhopp", start_date=DAY, end_date=DAY, description="."
+        )
+        focus = get("programme", "FocusArea").objects.create(
+            title="Förebygga", slug="forebygga", summary=".", mandate=mandate
+        )
+        group = get("municipalities", "WorkingGroup").objects.create(
+            mandate=mandate, kind="operational", name="Op", slug="op", purpose="."
+        )
+        Meeting = get("municipalities", "Meeting")
+        with_minutes, without = (
+            Meeting.objects.create(
+                group=group,
+                starts_at=AT,
+                ends_at=AT + datetime.timedelta(hours=1),
+                minutes=text,
+            )
+            for text in ("Anteckningar.", "")
+        )
+        get("municipalities", "ProgressEntry").objects.create(
+            group=group,
+            author=rep,
+            municipality=town,
+            focus_area=focus,
+            title="Läget",
+            period_start=DAY,
+            period_end=DAY,
+            text="Text.",
+        )
+
+        executor = _executor()
+        executor.migrate(_latest(executor))
+        new_apps = executor.loader.project_state(_latest(executor)).apps
+        Minutes = new_apps.get_model("municipalities", "Minutes")
+        minutes = list(Minutes.objects.values("meeting_id", "version", "state", "text"))
+        entries = list(
+            new_apps.get_model("municipalities", "ProgressEntry").objects.values_list(
+                "state", "version", "supersedes_id", "adopted_at"
+            )
+        )
+        Minutes.objects.filter(version=1).update(state="adopted", adopted_at=AT)
+        Minutes.objects.create(
+            meeting_id=with_minutes.pk,
+            version=2,
+            state="draft",
+            text="Senare version.",
+            supersedes=Minutes.objects.get(),
+        )
+
+        executor = _executor()
+        executor.migrate(BEFORE_RECORDS)
+        back = dict(
+            _executor()
+            .loader.project_state(BEFORE_RECORDS)
+            .apps.get_model("municipalities", "Meeting")
+            .objects.values_list("pk", "minutes")
+        )
+    finally:
+        executor = _executor()
+        executor.migrate(_latest(executor))
+        ContentType.objects.clear_cache()
+
+    assert minutes == [
+        {
+            "meeting_id": with_minutes.pk,
+            "version": 1,
+            "state": "draft",
+            "text": "Anteckningar.",
+        }
+    ]
+    assert entries == [("draft", 1, None, None)]
+    assert back == {with_minutes.pk: "Senare version.", without.pk: ""}

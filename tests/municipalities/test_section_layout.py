@@ -15,6 +15,8 @@ from tests.municipalities.test_url_matrix import ALL_IN
 # Doors that answer with a file, a feed or a redirect, never a page.
 NOT_PAGES = {
     "calendar-link",
+    "entry-adopt",
+    "minutes-adopt",
     "group-ics",
     "entry-feed",
     "attachment",
@@ -28,6 +30,10 @@ FILTER_PAGES = {"indicators", "comparison"}
 FORM_PAGES = {
     "entry-create": "post",
     "entry-edit": "post",
+    "entry-correct": "post",
+    "minutes-edit": "post",
+    "minutes-correct": "post",
+    "reporting-schedule": "post",
     "meeting-create": "post",
     "meeting-edit": "post",
     "decision-create": "post",

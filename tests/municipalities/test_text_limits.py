@@ -4,9 +4,10 @@ take 53 s). Every TextField's limit is checked in tests/portal/test_date_bounds.
 
 import pytest
 
-from municipalities.models import Meeting, ProgressEntry
+from municipalities.models import Minutes, ProgressEntry
 from portal.fields import TEXT_MAX_COORDINATION, TEXT_MAX_PUBLISHED
 from programme.models import NewsArticle
+from tests import factories
 from tests.municipalities.conftest import client_for
 
 
@@ -59,22 +60,18 @@ def test_entry_form_tells_the_browser_the_limit(world):
 
 
 def test_too_long_meeting_minutes_are_refused(world):
+    meeting = factories.MeetingFactory(group=world["group"])
     response = client_for(world, "chair").post(
-        "/samordning/grupper/operativ/moten/nytt/",
-        {
-            "starts_at": "2024-05-02T10:00",
-            "ends_at": "2024-05-02T11:00",
-            "place": "Rum 3",
-            "minutes": "a" * (TEXT_MAX_COORDINATION + 1),
-        },
+        f"/samordning/grupper/operativ/moten/{meeting.pk}/anteckningar/skriv/",
+        {"text": "a" * (TEXT_MAX_COORDINATION + 1)},
     )
 
     assert response.status_code == 400
     assert response.context["form"].errors == {
-        "minutes": [too_long(TEXT_MAX_COORDINATION, TEXT_MAX_COORDINATION + 1)]
+        "text": [too_long(TEXT_MAX_COORDINATION, TEXT_MAX_COORDINATION + 1)]
     }
-    assert response.context["form"]["place"].value() == "Rum 3"
-    assert not Meeting.objects.exists()
+    assert len(response.context["form"]["text"].value()) == TEXT_MAX_COORDINATION + 1
+    assert not Minutes.objects.exists()
 
 
 def test_too_long_news_body_is_refused_in_the_admin(admin_client):

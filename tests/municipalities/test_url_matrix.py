@@ -20,7 +20,9 @@ from municipalities.models import (
     IndicatorReport,
     Meeting,
     Membership,
+    Minutes,
     ProgressEntry,
+    ReportingSchedule,
 )
 from portal.models import AuditEvent
 from tests.municipalities.conftest import client_for, drain, url_kwargs
@@ -60,6 +62,8 @@ CHAIR_ONLY = answers(rep_b=404, partner=403, partner_writer=403, rep_a=403)
 ENTRY_READ = answers(rep_b=404)
 ENTRY_WRITE = answers(rep_b=404, partner=403, partner_writer=403, chair=403)
 REPRESENTATIVES = answers(partner=403, partner_writer=403)
+# Adopting a record: the group's chair and programme staff.
+ADOPT = answers(302, rep_b=404, partner=403, partner_writer=403, rep_a=403)
 
 RULES = {
     "dashboard": ("get", answers()),
@@ -71,6 +75,12 @@ RULES = {
     "decision-edit": ("get", GROUP_WRITE),
     "action-create": ("get", GROUP_WRITE),
     "action-edit": ("get", GROUP_WRITE),
+    # Minutes: written by the chair (and secretary) and staff, read by all.
+    "minutes": ("get", GROUP_READ),
+    "minutes-edit": ("get", CHAIR_ONLY),
+    "minutes-adopt": ("post", ADOPT),
+    "minutes-correct": ("get", CHAIR_ONLY),
+    "reporting-schedule": ("get", CHAIR_ONLY),
     "calendar-link": ("post", answers(302, rep_b=404)),
     # The token stands in for a login: each role fetches with its own link.
     "group-ics": (
@@ -84,6 +94,9 @@ RULES = {
     "entry-edit": ("get", ENTRY_WRITE),
     "entry-delete": ("get", ENTRY_WRITE),
     "entry-history": ("get", ENTRY_READ),
+    "entry-adopt": ("post", ADOPT),
+    # A correction of rep_a's adopted entry: its own municipality and staff.
+    "entry-correct": ("get", ENTRY_WRITE),
     "attachment": ("get", ENTRY_READ),
     "status-list": ("get", REPRESENTATIVES),
     "status-edit": ("get", answers(403, rep_a=200, staff=200, superuser=200)),
@@ -138,19 +151,23 @@ COORDINATION_ADMIN_MODELS = {
     Decision,
     Action,
     IndicatorReport,
+    Minutes,
+    ReportingSchedule,
 }
 ADMIN_PAGES = ["changelist", "add", "change", "history", "delete"]
 NOT_STAFF = {"anonymous", "deactivated", "former", "rep_a", "rep_b", "partner"}
 NOT_STAFF |= {"partner_writer", "chair"}
 
 
-def admin_expected(role, page):
+def admin_expected(role, page, model=None):
     if role in NOT_STAFF:
         return 302  # to the admin's login page
     if role == "editor":
         return 403
     if role == "staff":  # Programledning: read-only
         return 200 if page in ("changelist", "change", "history") else 403
+    if model is Minutes and page == "add":
+        return 403  # minutes are numbered and written in the area
     return 200
 
 
@@ -182,6 +199,8 @@ def test_every_coordination_admin_page_answers_each_role(world, targets):
         Decision: targets["decision"],
         Action: targets["action"],
         IndicatorReport: targets["report"],
+        Minutes: targets["minutes"],
+        ReportingSchedule: targets["schedule"],
     }
     wrong = []
     for role in ROLES:
@@ -191,7 +210,7 @@ def test_every_coordination_admin_page_answers_each_role(world, targets):
             for page in ADMIN_PAGES:
                 args = [] if page in ("changelist", "add") else [obj.pk]
                 response = client.get(reverse(f"{info}_{page}", args=args))
-                if response.status_code != admin_expected(role, page):
+                if response.status_code != admin_expected(role, page, model):
                     wrong.append((role, model.__name__, page, response.status_code))
     assert wrong == []
 

@@ -50,7 +50,7 @@ def test_admin_pages_answer_editor_by_permission(editor_client, page):
 @pytest.mark.django_db
 @pytest.mark.parametrize("page", ["changelist", "add"])
 def test_admin_pages_answer_superuser(admin_client, page):
-    # Task results, audit events and login records are written by the
+    # Task results, audit events, login records and minutes are written by the
     # application; nobody adds them by hand.
     read_only = (
         {
@@ -60,6 +60,8 @@ def test_admin_pages_answer_superuser(admin_client, page):
             "axes.accessattempt",
             "axes.accessfailurelog",
             "axes.accesslog",
+            # Minutes are written and numbered in the coordination area.
+            "municipalities.minutes",
         }
         if page == "add"
         else set()

@@ -161,7 +161,6 @@ def meeting_case():
         "place": "Rum 3",
         "video_link": "",
         "agenda": "Dagordning.",
-        "minutes": "Anteckningar.",
         "created_by": factories.UserFactory().pk,
     }
     return "/admin/municipalities/meeting/add/", data
@@ -185,13 +184,7 @@ ADD_CASES = {
     "news title": (news_case, NewsArticle, "title", "Rubrik", "lead"),
     "status comment": (status_case, FocusAreaStatus, "comment", "Kommentar", "stage"),
     "entry text": (entry_case, ProgressEntry, "text", "Text", "title"),
-    "meeting minutes": (
-        meeting_case,
-        Meeting,
-        "minutes",
-        "Minnesanteckningar",
-        "place",
-    ),
+    "meeting agenda": (meeting_case, Meeting, "agenda", "Dagordning", "place"),
     "meeting link": (meeting_case, Meeting, "video_link", "Videolänk", "place"),
     "speaker bio": (
         speaker_case,

@@ -339,6 +339,21 @@ def form_pages(fuzz_world):
             ["rep_a"],
         ),
         ("/samordning/indikatorer/rapportera/", ["rep_a", "superuser"]),
+        ("/konto/", ["rep_a"]),
+        (
+            f"/samordning/lagesrapporter/{targets['adopted_entry'].pk}/rattelse/",
+            ["rep_a"],
+        ),
+        (
+            f"/samordning/grupper/{group}/moten/{targets['meeting'].pk}/anteckningar/skriv/",
+            ["chair"],
+        ),
+        (
+            f"/samordning/grupper/{group}/moten/{targets['recorded_meeting'].pk}"
+            "/anteckningar/rattelse/",
+            ["chair"],
+        ),
+        (f"/samordning/grupper/{group}/rapportering/", ["chair"]),
     ]
     for model in open_admin_models():
         opts = model._meta

@@ -63,7 +63,8 @@ def entry_for(request, pk, action):
         pk=pk,
     )
     if not policies.can(request.user, action, entry):
-        raise PermissionDenied
+        # An adopted or locked entry says why; any other refusal says nothing.
+        raise PermissionDenied(policies.refusal_reason(action, entry) or "")
     return entry
 
 

@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from municipalities import charts
-from municipalities.coordination import policies, reporting
+from municipalities.coordination import policies, reporting, rhythm
 from municipalities.coordination.navigation import breadcrumbs
 from municipalities.coordination.views.access import (
     area_access,
@@ -36,6 +36,7 @@ def dashboard(request):
     open_actions = (
         Action.objects.visible_to(user)
         .exclude(status=Action.Status.DONE)
+        .with_overdue(today)
         .select_related("group", "owner")
         .order_by("due_date")[:20]
     )
@@ -48,6 +49,14 @@ def dashboard(request):
         (m, [by_key.get((m.pk, area.pk)) for area in focus_areas])
         for m in municipalities
     ]
+    # Reporting for the last due period: staff see every unit that is
+    # behind, everyone else their own unit's reports in their groups.
+    schedules = rhythm.schedules(groups)
+    dues = rhythm.for_reader(user, rhythm.statuses(schedules, today))
+    if policies.sees_all_reporting(user):
+        due_reports = [due for due in dues if due.outstanding]
+    else:
+        due_reports = [due for due in dues if due.is_own(user)]
     my_statuses = []
     if user.municipality_id:
         existing = {
@@ -84,6 +93,9 @@ def dashboard(request):
             .select_related("group")
             .order_by("starts_at")[:5],
             "open_actions": open_actions,
+            "reporting": due_reports,
+            "has_schedules": bool(schedules),
+            "sees_all_reporting": policies.sees_all_reporting(user),
             "my_statuses": my_statuses,
             "focus_areas": focus_areas,
             "stage_rows": stage_rows,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
+from django.views.decorators.http import require_POST
 
 from municipalities.coordination import policies, services
 from municipalities.coordination.forms import (
@@ -117,7 +118,11 @@ def entry_create(request):
 def entry_edit(request, pk):
     entry = entry_for(request, pk, "edit")
     form = ProgressEntryForm(
-        request.POST or None, instance=entry, user=request.user, request=request
+        request.POST or None,
+        instance=entry,
+        user=request.user,
+        request=request,
+        version_of=entry.supersedes,
     )
     if request.method == "POST" and form.is_valid():
         services.entry_update(
@@ -141,9 +146,21 @@ def entry_edit(request, pk):
     )
 
 
+def _newer_version(user, entry):
+    """The correction of `entry`, if the reader may see it (always, since a
+    correction is shared as its original is; the door decides anyway)."""
+    return (
+        ProgressEntry.objects.visible_to(user)
+        .filter(supersedes=entry)
+        .only("pk", "version", "state")
+        .first()
+    )
+
+
 @area_access
 def entry_detail(request, pk):
     entry = entry_for(request, pk, "view")
+    user = request.user
     audit_record(request, AuditEvent.Action.VIEW, entry)
     return render(
         request,
@@ -151,7 +168,10 @@ def entry_detail(request, pk):
         {
             "entry": entry,
             "attachments": entry.attachments.all(),
-            "can_edit": policies.can_edit_entry(request.user, entry),
+            "can_edit": policies.can_edit_entry(user, entry),
+            "can_adopt": policies.can_adopt_entry(user, entry),
+            "can_correct": policies.can_correct_entry(user, entry),
+            "newer_version": _newer_version(user, entry),
             "released": entry.release_at <= timezone.now(),
             "breadcrumbs": breadcrumbs(
                 (_("Lägesrapporter"), reverse("samordning:entries")), entry.title
@@ -188,13 +208,26 @@ FIELD_LABELS = {
 }
 
 
-@area_access
-def entry_history(request, pk):
-    entry = entry_for(request, pk, "view_history")
-    audit_record(request, AuditEvent.Action.VIEW, entry)
-    records = list(
-        entry.history.select_related("history_user").order_by("history_date")
-    )
+def _versions(user, entry):
+    """Every version of `entry` the reader may see, oldest first: the ones
+    it corrects and the ones that correct it (a chain, one link each)."""
+    visible = ProgressEntry.objects.visible_to(user).select_related("adopted_by")
+    older, newer = [], []
+    current = entry
+    while current.supersedes_id is not None:
+        current = visible.filter(pk=current.supersedes_id).first()
+        if current is None:
+            break
+        older.append(current)
+    current = entry
+    while (current := visible.filter(supersedes=current).first()) is not None:
+        newer.append(current)
+    return [*reversed(older), entry, *newer]
+
+
+def _changes(records):
+    """Each history row with the names of the fields it changed, newest
+    first."""
     changes = []
     for previous, record in zip([None, *records], records, strict=False):
         if previous is None:
@@ -203,12 +236,30 @@ def entry_history(request, pk):
             delta = record.diff_against(previous)
             changed = [str(FIELD_LABELS.get(c.field, c.field)) for c in delta.changes]
         changes.append({"record": record, "changed": changed})
+    return list(reversed(changes))
+
+
+@area_access
+def entry_history(request, pk):
+    entry = entry_for(request, pk, "view_history")
+    audit_record(request, AuditEvent.Action.VIEW, entry)
+    versions = _versions(request.user, entry)
+    records = {}
+    for record in (
+        ProgressEntry.history.filter(id__in=[version.pk for version in versions])
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        records.setdefault(record.id, []).append(record)
     return render(
         request,
         "samordning/entry_history.html",
         {
             "entry": entry,
-            "changes": list(reversed(changes)),
+            "versions": [
+                {"entry": version, "changes": _changes(records.get(version.pk, []))}
+                for version in reversed(versions)
+            ],
             "breadcrumbs": breadcrumbs(
                 (entry.title, entry.get_absolute_url()), _("Historik")
             ),
@@ -241,3 +292,53 @@ def attachment_download(request, pk):
     response.setdefault("Content-Length", str(stored.file.size))
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
+
+
+@area_access
+@require_POST
+def entry_adopt(request, pk):
+    """Adopt a draft entry (the group's chair or programme staff)."""
+    entry = entry_for(request, pk, "adopt")
+    services.record_adopt(
+        actor=request.user, record=entry, origin=AuditOrigin.of(request)
+    )
+    return redirect(entry)
+
+
+@area_access
+def entry_correct(request, pk):
+    """Correct an adopted entry: a new draft version, shared as the original."""
+    entry = entry_for(request, pk, "correct")
+    user = request.user
+    form = ProgressEntryForm(
+        request.POST or None,
+        request.FILES or None,
+        user=user,
+        request=request,
+        version_of=entry,
+    )
+    if request.method == "POST" and form.is_valid():
+        correction = services.entry_correct(
+            actor=user,
+            entry=entry,
+            attachments=form.cleaned_data["checked_attachments"],
+            origin=AuditOrigin.of(request),
+            **{name: form.cleaned_data[name] for name in CORRECTION_FIELDS},
+        )
+        return redirect(correction)
+    return render(
+        request,
+        "samordning/entry_form.html",
+        {
+            "form": form,
+            "correction_of": entry,
+            "breadcrumbs": breadcrumbs(
+                (entry.title, entry.get_absolute_url()), _("Rättelse")
+            ),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+# What a correction may change; the rest is the original's (services).
+CORRECTION_FIELDS = ["focus_area", "title", "period_start", "period_end", "text"]

@@ -3,10 +3,11 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipalities import charts
-from municipalities.coordination import policies, reporting, services
+from municipalities.coordination import policies, reporting, rhythm, services
 from municipalities.coordination.forms import (
     IndicatorForm,
     IndicatorPeriodForm,
@@ -171,6 +172,10 @@ def comparison(request):
         (m, [visible.get((m.pk, area.pk)) for area in focus_areas])
         for m in municipalities
     ]
+    # What each municipality has not reported for its groups' last due
+    # period, as far as the reader may know it (rhythm.for_reader).
+    flagged = rhythm.overdue_by_municipality(request.user, timezone.localdate())
+    overdue_rows = [(m, flagged[m.pk]) for m in municipalities if m.pk in flagged]
     table = reporting.indicator_tables(request.user, [period])[0] if period else None
     audit_record(
         request,
@@ -186,6 +191,7 @@ def comparison(request):
             "period": period,
             "focus_areas": focus_areas,
             "stage_rows": stage_rows,
+            "overdue_rows": overdue_rows,
             "table": table,
             "labels": list(reporting.INDICATOR_LABELS.values()),
             "breadcrumbs": breadcrumbs(_("Jämförelse mellan kommunerna")),

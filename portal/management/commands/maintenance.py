@@ -8,6 +8,10 @@ admin's log; after the mandate is closed, its attachments and personal data
 on the days fixed at closing. A run that removed anything records its counts
 (`PurgeRecord`). Safe to run again: a second run finds nothing left to do.
 `--dry-run` only counts.
+
+It also queues the day's reporting reminders
+(`municipalities.coordination.reminders`, also `manage.py send_reminders`):
+the worker sends at most one per user, group and period.
 """
 
 import logging
@@ -15,6 +19,7 @@ import logging
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from municipalities.coordination import reminders
 from portal import retention
 
 logger = logging.getLogger("portal.maintenance")
@@ -44,6 +49,9 @@ class Command(BaseCommand):
             else:
                 line = f"{outcome.count} {verb}"
             self.stdout.write(f"{outcome.name:<{width}}  {line}")
+        if not dry_run:
+            queued = reminders.queue_reminders()
+            self.stdout.write(f"påminnelser om rapportering köade för {queued} grupper")
         logger.info(
             "maintenance%s: %s",
             " (dry run)" if dry_run else "",
