@@ -25,9 +25,11 @@ from municipalities.models import (
     IndicatorReport,
     Meeting,
     Membership,
+    Minutes,
     Municipality,
     Organisation,
     ProgressEntry,
+    RecordState,
     SharingLevel,
     Stage,
     WorkingGroup,
@@ -521,7 +523,6 @@ def seed_meetings(*, groups: DemoGroups, people=None) -> None:
                 "ends_at": starts + datetime.timedelta(hours=2),
                 "place": "FoU Nordväst, Jakobsbergs sjukhus",
                 "agenda": agenda,
-                "minutes": item.minutes,
                 # The strategic group's chair plans its meetings; the
                 # operational group's chair has no demo login.
                 "created_by": people.get(CHAIR) if item.group == "strategic" else None,
@@ -531,6 +532,20 @@ def seed_meetings(*, groups: DemoGroups, people=None) -> None:
             meeting, created_at=created, updated_at=starts + datetime.timedelta(days=3)
         )
         backdate_history(meeting, created)
+        # The minutes, adopted by the group a few days after the meeting
+        # (version 1; the lifecycle is utkast → fastställd → låst).
+        adopted = starts + datetime.timedelta(days=3)
+        upsert(
+            Minutes,
+            {"meeting": meeting, "version": 1},
+            {
+                "text": item.minutes,
+                "state": RecordState.ADOPTED,
+                "adopted_at": adopted,
+                "adopted_by": meeting.created_by,
+                "created_by": meeting.created_by,
+            },
+        )
         decision = None
         for text, follow_up in item.decisions:
             decision, _ = upsert(

@@ -131,7 +131,15 @@ def _meeting_text(meeting):
     if meeting.place:
         lines.append(_("Plats: %(place)s") % {"place": meeting.place})
     lines += ["", _("Dagordning"), "", meeting.agenda.strip() or "–"]
-    lines += ["", _("Minnesanteckningar"), "", meeting.minutes.strip() or "–"]
+    versions = sorted(meeting.minutes_versions.all(), key=lambda m: m.version)
+    if not versions:
+        lines += ["", _("Minnesanteckningar"), "", "–"]
+    for minutes in versions:
+        heading = _("Minnesanteckningar, version %(version)s (%(state)s)") % {
+            "version": minutes.version,
+            "state": minutes.get_state_display(),
+        }
+        lines += ["", heading, "", minutes.text.strip() or "–"]
     decisions = list(meeting.decisions.all())
     if decisions:
         lines += ["", _("Beslut vid mötet"), ""]
@@ -148,7 +156,7 @@ def minutes_files(reader, mandate):
         Meeting.objects.visible_to(reader)
         .filter(group__mandate=mandate)
         .select_related("group")
-        .prefetch_related("decisions")
+        .prefetch_related("decisions", "minutes_versions")
         .order_by("group__slug", "starts_at", "id")
     )
     return {

@@ -271,7 +271,7 @@ def grow_group(world, n):
         # see test_reporting_rhythm).
         ("/samordning/grupper/operativ/", 27),
         ("/samordning/lagesrapporter/", 18),
-        ("/samordning/", 26),
+        ("/samordning/", 27),
     ],
 )
 def test_internal_page_queries_do_not_grow(

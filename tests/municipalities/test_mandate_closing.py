@@ -40,7 +40,9 @@ from municipalities.models import (
     MandateArchive,
     Meeting,
     Membership,
+    Minutes,
     ProgressEntry,
+    ReportingSchedule,
 )
 from portal.models import AuditEvent
 from programme import closure
@@ -61,6 +63,8 @@ COORDINATION_MODELS = [
     IndicatorReport,
     Membership,
     Invitation,
+    Minutes,
+    ReportingSchedule,
 ]
 
 
@@ -84,17 +88,26 @@ def refused_with_explanation(response):
     return response.status_code == 403 and CLOSED_TEXT in response.content.decode()
 
 
-def post_everywhere(client, targets, role, *, undo=False):
-    """POST (empty) to every URL of the coordination area, found in its
-    URLconf; with `undo`, each POST's writes are rolled back before the next."""
-    answers = {}
-    for pattern in coordination_urls.urlpatterns:
-        url = reverse(
+def area_urls(targets, role):
+    """Every URL of the coordination area, found in its URLconf. Some
+    targets are made on demand (a meeting with a fresh draft), so the URLs
+    are resolved before a snapshot is taken."""
+    return {
+        pattern.name: reverse(
             f"samordning:{pattern.name}",
             kwargs=url_kwargs(pattern.name, targets, role),
         )
+        for pattern in coordination_urls.urlpatterns
+    }
+
+
+def post_everywhere(client, targets, role, *, undo=False, urls=None):
+    """POST (empty) to every URL of the coordination area; with `undo`, each
+    POST's writes are rolled back before the next."""
+    answers = {}
+    for name, url in (urls or area_urls(targets, role)).items():
         with transaction.atomic():
-            answers[pattern.name] = drain(client.post(url, {}))
+            answers[name] = drain(client.post(url, {}))
             transaction.set_rollback(undo)
     return answers
 
@@ -122,9 +135,10 @@ def test_every_post_in_the_area_answers_403_with_the_explanation_once_closed(
     # (An empty form is invalid: 400, not a refusal.)
     assert {name: before[name] for name in writable} == dict.fromkeys(writable, 400)
     close(world)
+    urls = area_urls(targets, role)
     rows = snapshot()
 
-    after = post_everywhere(client, targets, role)
+    after = post_everywhere(client, targets, role, urls=urls)
 
     wrong = {
         name: response.status_code
@@ -212,6 +226,8 @@ def coordination_admin_pages(targets, world):
         IndicatorReport: targets["report"],
         Membership: targets["membership"],
         Invitation: factories.InvitationFactory(group=world["group"]),
+        Minutes: targets["minutes"],
+        ReportingSchedule: targets["schedule"],
     }
     admins = [
         model
@@ -418,8 +434,10 @@ def record(world, targets):
     count that must not appear exactly."""
     meeting = targets["meeting"]
     meeting.agenda = "Punkt 1: läget."
-    meeting.minutes = "Gruppen enades om en gemensam rutin."
     meeting.save()
+    Minutes.objects.filter(pk=targets["minutes"].pk).update(
+        text="Gruppen enades om en gemensam rutin."
+    )
     Decision.objects.filter(pk=targets["decision"].pk).update(
         meeting=meeting, text="Rutinen gäller från juni."
     )
@@ -535,8 +553,16 @@ def test_the_package_holds_the_record_with_small_counts_suppressed(
     with package.file.open("rb") as stored, zipfile.ZipFile(stored) as zipped:
         files = {name: zipped.read(name) for name in zipped.namelist()}
 
-    minutes = [name for name in files if name.startswith("protokoll/operativ/")]
+    meeting = record["meeting"]
+    minutes = [
+        name
+        for name in files
+        if name.startswith("protokoll/operativ/")
+        and name.endswith(f"-{meeting.pk}.txt")
+    ]
     assert len(minutes) == 1
+    # Every meeting of the group has its file (the other holds adopted minutes).
+    assert len([name for name in files if name.startswith("protokoll/operativ/")]) == 2
     text = files[minutes[0]].decode()
     assert "Gruppen enades om en gemensam rutin." in text
     assert "Rutinen gäller från juni." in text

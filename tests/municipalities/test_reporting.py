@@ -494,9 +494,9 @@ def test_report_form_errors_keep_input(world):
     [
         # One of each is the session's second-step device, one the section
         # navigation's list of groups.
-        ("/samordning/", 19),
+        ("/samordning/", 20),
         ("/samordning/indikatorer/", 17),
-        ("/samordning/jamforelse/?period=2022-10", 17),
+        ("/samordning/jamforelse/?period=2022-10", 18),
         ("/samordning/lage/", 13),
         ("/samordning/export/indikatorer.csv", 11),
     ],

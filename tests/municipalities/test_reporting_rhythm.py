@@ -399,9 +399,9 @@ def grow(world, n):
     [
         # The schedules, the reporting seats, the entries and the indicator
         # reports of the last due period: four, whatever the rows.
-        ("/samordning/", 20),
+        ("/samordning/", 23),
         ("/samordning/grupper/operativ/", 21),
-        ("/samordning/jamforelse/", 20),
+        ("/samordning/jamforelse/", 21),
     ],
 )
 def test_overdue_flags_add_no_query_per_row(

@@ -230,11 +230,11 @@ def test_the_personal_data_goes_on_its_day_and_nothing_else(ended, world):
         "uppdragets inloggningsförsök": 3,
         "uppdragets inloggningslogg": 3,
         "uppdragets misslyckade inloggningar": 3,
-        # The three tagged rows, and the closing's own two (the mandate, the
-        # archive package's order).
-        "uppdragets granskningslogg": 3 + 2,
-        # The decision "före", the three entries' creation.
-        "uppdragets ändringshistorik": 1 + 3,
+        # The three tagged rows, the closing's own two (the mandate, the
+        # archive package's order) and the three entries it locked.
+        "uppdragets granskningslogg": 3 + 2 + 3,
+        # The decision "före", the three entries' creation and their locking.
+        "uppdragets ändringshistorik": 1 + 3 + 3,
         "uppdragets administrationslogg": 3,
     }
     # Participants' accounts are emptied, not deleted: their entries stay.

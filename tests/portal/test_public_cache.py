@@ -677,6 +677,9 @@ NOT_SHOWN = {
     "municipalities.Invitation": "invitations",
     "municipalities.MandateArchive": "the closed mandate's archive (staff only)",
     "portal.PurgeRecord": "the purge log (staff only)",
+    "municipalities.Minutes": "coordination area",
+    "municipalities.ReportingSchedule": "coordination area",
+    "municipalities.ReminderSent": "reminders sent (for the worker)",
 }
 
 
