@@ -16,6 +16,7 @@ from portal.fields import (
     TEXT_MAX_PUBLISHED,
     BoundedDateTimeField,
 )
+from portal.fulltext import search_document, search_index
 from portal.richtext import render_markup
 from portal.uploads import CleanImageField, PdfField, UploadPath
 
@@ -59,6 +60,7 @@ class Session(models.Model):
             "Bara publicerade sessioner och deras presentationer syns för besökare."
         ),
     )
+    search_vector = search_document(title="A", description="C", venue="C")
 
     objects = SessionQuerySet.as_manager()
 
@@ -66,7 +68,10 @@ class Session(models.Model):
         verbose_name = _("session")
         verbose_name_plural = _("sessioner")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["published", "-starts_at"])]
+        indexes = [
+            models.Index(fields=["published", "-starts_at"]),
+            search_index("session"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
@@ -116,6 +121,7 @@ class Speaker(models.Model):
     photo_alt = models.CharField(
         _("alternativtext för foto"), max_length=200, blank=True
     )
+    search_vector = search_document(name="A", title="B", organisation="B", bio="C")
 
     objects = SpeakerQuerySet.as_manager()
 
@@ -123,6 +129,7 @@ class Speaker(models.Model):
         verbose_name = _("talare")
         verbose_name_plural = _("talare")
         ordering = ["name"]
+        indexes = [search_index("speaker")]
 
     def __str__(self):
         return self.name
@@ -210,6 +217,7 @@ class Presentation(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     published = models.BooleanField(_("publicerad"), default=False)
+    search_vector = search_document(title="A", summary="B")
 
     objects = PresentationQuerySet.as_manager()
 
@@ -217,6 +225,7 @@ class Presentation(models.Model):
         verbose_name = _("presentation")
         verbose_name_plural = _("presentationer")
         ordering = ["session", "order", "title"]
+        indexes = [search_index("presentation")]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "slug"], name="presentation_unique_slug"
