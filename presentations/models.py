@@ -6,7 +6,7 @@ import pypdfium2
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,14 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def upcoming(self, now=None):
-        return self.published().filter(ends_at__gte=now or timezone.now())
+        """Published sessions not yet over, the soonest over first (so a
+        session under way leads), read in order from an index however many
+        sessions there are."""
+        return (
+            self.published()
+            .filter(ends_at__gte=now or timezone.now())
+            .order_by("ends_at", "pk")
+        )
 
 
 class Session(models.Model):
@@ -70,6 +77,8 @@ class Session(models.Model):
         ordering = ["-starts_at"]
         indexes = [
             models.Index(fields=["published", "-starts_at"]),
+            # Upcoming sessions: those not yet over.
+            models.Index(fields=["published", "ends_at"], name="session_upcoming_idx"),
             search_index("session"),
         ]
         constraints = [
@@ -101,8 +110,13 @@ class Session(models.Model):
 
 class SpeakerQuerySet(models.QuerySet):
     def public(self):
-        """A speaker is public only through a published presentation."""
-        return self.filter(pk__in=Presentation.objects.published().values("speakers"))
+        """A speaker is public only through a published presentation.
+
+        A correlated EXISTS: looking one speaker up reads that speaker's
+        presentations, not every published presentation's speakers."""
+        return self.filter(
+            Exists(Presentation.objects.published().filter(speakers=OuterRef("pk")))
+        )
 
 
 class Speaker(models.Model):

@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
@@ -13,11 +12,13 @@ from django.utils.translation import gettext_lazy
 
 from portal.breadcrumbs import Section
 from portal.ical import CalendarEvent, ics_response
+from portal.pagination import paginate, query_without_page
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 
 PRESENTATIONS = Section(gettext_lazy("Presentationer"), "presentations:list")
 
 SESSIONS_PER_PAGE = 10
+PRESENTATIONS_PER_PAGE = 20
 
 
 def _public_presentations():
@@ -31,7 +32,7 @@ def _public_presentations():
 
 def session_list(request):
     sessions = Session.objects.published()
-    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("sida"))
+    page = paginate(request, sessions, SESSIONS_PER_PAGE)
     return render(
         request,
         "presentations/session_list.html",
@@ -124,18 +125,19 @@ def presentation_slides(request, session, slug):
 
 def speaker_detail(request, slug):
     speaker = get_object_or_404(Speaker.objects.public(), slug=slug)
-    presentations = list(
+    presentations = (
         Presentation.objects.published()
         .filter(speakers=speaker)
         .select_related("session")
-        .order_by("-session__starts_at", "order")
+        .order_by("-session__starts_at", "order", "pk")
     )
     return render(
         request,
         "presentations/speaker_detail.html",
         {
             "speaker": speaker,
-            "presentations": presentations,
+            "page": paginate(request, presentations, PRESENTATIONS_PER_PAGE),
+            "filter_query": query_without_page(request),
             "breadcrumbs": PRESENTATIONS.breadcrumbs(speaker.name),
         },
     )
@@ -163,7 +165,7 @@ def session_ics(request, slug):
 
 def upcoming_ics(request):
     since = timezone.now() - datetime.timedelta(days=1)
-    sessions = Session.objects.upcoming(now=since).order_by("starts_at")[:50]
+    sessions = Session.objects.upcoming(now=since)[:50]
     return ics_response(
         _("FoU Nordväst – kommande sessioner"),
         [_event(session) for session in sessions],

@@ -3,7 +3,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from municipalities.models import FocusAreaStatus, Municipality
 from portal.breadcrumbs import Section
+from portal.pagination import paginate, query_without_page
 from portal.pdf import PdfRefused, render_pdf
 from presentations.models import Presentation
 from programme.models import FocusArea, Mandate, NewsArticle
@@ -23,6 +23,7 @@ MANDATE = Section(gettext_lazy("Uppdraget"), "programme:mandate")
 NEWS = Section(gettext_lazy("Nyheter"), "news:list")
 
 NEWS_PER_PAGE = 10
+PRESENTATIONS_PER_PAGE = 20
 
 
 def mandate_detail(request):
@@ -54,9 +55,14 @@ def focus_area_detail(request, slug):
         {
             "area": area,
             "news": area.news.published()[:10],
-            "presentations": area.presentations.published()
-            .select_related("session")
-            .order_by("-session__starts_at", "order"),
+            "presentations": paginate(
+                request,
+                area.presentations.published()
+                .select_related("session")
+                .order_by("-session__starts_at", "order", "pk"),
+                PRESENTATIONS_PER_PAGE,
+            ),
+            "filter_query": query_without_page(request),
             "statuses": FocusAreaStatus.objects.public()
             .filter(focus_area=area)
             .select_related("municipality")
@@ -91,24 +97,17 @@ def news_list(request):
             articles = articles.filter(focus_areas=area)
         if municipality := form.cleaned_data["kommun"]:
             articles = articles.filter(municipalities=municipality)
-    page = Paginator(articles, NEWS_PER_PAGE).get_page(request.GET.get("sida"))
+    page = paginate(request, articles, NEWS_PER_PAGE)
     return render(
         request,
         "programme/news_list.html",
         {
             "page": page,
             "form": form,
-            "filter_query": _filter_query(request),
+            "filter_query": query_without_page(request),
             "breadcrumbs": NEWS.breadcrumbs(),
         },
     )
-
-
-def _filter_query(request):
-    """The current filters as a query string, for pagination links."""
-    query = request.GET.copy()
-    query.pop("sida", None)
-    return query.urlencode()
 
 
 def _article_for(request, slug):

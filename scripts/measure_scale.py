@@ -46,7 +46,8 @@ PUBLIC = [
     ("working group", "/arbetsgrupper/operativ-arbetsgrupp/"),
     ("search", "/sok/?q=avhopparna"),
     ("sitemap index", "/sitemap.xml"),
-    ("sitemap page", "/sitemap-news.xml"),
+    ("sitemap page", "/sitemap-nyheter.xml"),
+    ("sitemap, last page", "/sitemap-presentationer.xml?p=19"),
     ("robots.txt", "/robots.txt"),
 ]
 INTERNAL = [
