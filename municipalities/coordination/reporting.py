@@ -15,6 +15,8 @@ import datetime
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -230,20 +232,31 @@ def narrowest_level(levels):
     return present[-1] if present else "open"
 
 
+# The newest entries the PDF report gives in full; the rest of the period's
+# entries are counted in its summary. A year of a busy programme holds
+# thousands of entries: every one verbatim would be thousands of pages.
+REPORT_ENTRY_LIMIT = 50
+
+
 def report_content(user, *, start, end, focus_area=None, municipalities=None):
     """Everything the PDF report shows, for `user`.
 
     Entries and statuses follow the chosen municipalities and focus area.
     Indicators do not: they are the published tables of the whole months and
     quarters within start-end, the same tables the pages show.
+
+    The entries are summarised (counts per month, per group and focus area,
+    per municipality, from the database's GROUP BY), and only the newest
+    `REPORT_ENTRY_LIMIT` are given in full, so the report's length and the
+    queries behind it do not grow with the number of entries. The counts are
+    of the same entries, read through the same door, as the full ones would
+    be; the label of the narrowest level covers every entry counted.
     """
     municipalities = list(municipalities or Municipality.objects.participating())
     entries = (
         ProgressEntry.objects.visible_to(user)
         .filter(period_end__gte=start, period_start__lte=end)
         .filter(municipality__in=municipalities)
-        .select_related("municipality", "group", "focus_area", "author")
-        .order_by("municipality__name", "period_start")
     )
     statuses = (
         FocusAreaStatus.objects.visible_to(user)
@@ -254,25 +267,60 @@ def report_content(user, *, start, end, focus_area=None, municipalities=None):
     if focus_area is not None:
         entries = entries.filter(focus_area=focus_area)
         statuses = statuses.filter(focus_area=focus_area)
-    entries = list(entries)
+    summary = _entry_summary(entries)
+    newest = list(
+        entries.select_related("municipality", "group", "focus_area").order_by(
+            "-period_end", "-created_at", "-pk"
+        )[:REPORT_ENTRY_LIMIT]
+    )
     statuses = list(statuses)
     tables = indicator_tables(user, reported_periods(user, within=(start, end)))
-    levels = [entry.sharing_level for entry in entries]
+    levels = list(entries.order_by().values_list("sharing_level", flat=True).distinct())
     levels += [status.sharing_level for status in statuses]
     if reveals_exact_small_counts(tables):
         levels.append(SharingLevel.OWN)
     grouped = {}
-    for entry in entries:
+    for entry in sorted(newest, key=lambda e: (e.unit.name, e.period_start, e.pk)):
         grouped.setdefault(entry.unit, []).append(entry)
     return {
         "municipalities": municipalities,
         "entries_by_unit": list(grouped.items()),
-        "entry_count": len(entries),
+        "entry_count": summary["total"],
+        "entries_shown": len(newest),
+        "entry_summary": summary,
         "statuses": statuses,
         "indicator_tables": tables,
         "indicator_labels": list(INDICATOR_LABELS.values()),
         "level": narrowest_level(levels),
         "level_label": SharingLevel(narrowest_level(levels)).short_label,
+    }
+
+
+def _entry_summary(entries):
+    """Counts of `entries`: in all, per month (of the period's end), per
+    group and focus area, and per municipality. Three queries."""
+    plain = entries.order_by()
+    by_month = list(
+        plain.annotate(month=TruncMonth("period_end"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    by_group = list(
+        plain.values("group__name", "focus_area__title")
+        .annotate(count=Count("pk"))
+        .order_by("group__name", "focus_area__title")
+    )
+    by_municipality = list(
+        plain.values("municipality__name")
+        .annotate(count=Count("pk"))
+        .order_by("municipality__name")
+    )
+    return {
+        "total": sum(row["count"] for row in by_municipality),
+        "by_month": by_month,
+        "by_group": by_group,
+        "by_municipality": by_municipality,
     }
 
 

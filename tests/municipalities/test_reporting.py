@@ -337,11 +337,15 @@ def test_report_of_a_very_long_period_is_refused_in_swedish_with_the_form_kept(
     world, entries
 ):
     # The testers' case: a 4 MB entry made every report of its period take
-    # 53 s. With the default limits (a million characters) a period holding
-    # that much text is refused before WeasyPrint starts.
+    # 53 s. With the default limits (a million characters) a report holding
+    # that much text is refused before WeasyPrint starts: here the newest
+    # entries it gives in full, each as long as an entry may be.
+    from municipalities.coordination.reporting import REPORT_ENTRY_LIMIT
     from municipalities.models import ProgressEntry
+    from portal.fields import TEXT_MAX_COORDINATION
 
     author = world["users"]["rep_a"]
+    sentence = "Lång text om arbetet. "
     ProgressEntry.objects.bulk_create(
         ProgressEntry(
             group=world["group"],
@@ -350,12 +354,12 @@ def test_report_of_a_very_long_period_is_refused_in_swedish_with_the_form_kept(
             title=f"Lång rapport {n}",
             period_start=datetime.date(2024, 1, 1),
             period_end=datetime.date(2024, 1, 31),
-            text="Lång text om arbetet. " * 200,
+            text=sentence * (TEXT_MAX_COORDINATION // len(sentence)),
             sharing_level=SharingLevel.OPEN,
             release_at=PAST,
             author=author,
         )
-        for n in range(250)
+        for n in range(REPORT_ENTRY_LIMIT + 10)
     )
 
     response = client_for(world, "rep_a").get(REPORT_URL)
