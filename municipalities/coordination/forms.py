@@ -167,9 +167,23 @@ class ProgressEntryForm(GuardedModelForm):
             del self.fields["attachments"]
         self.helper.layout = Layout(*layout)
 
+    def _get_validation_exclusions(self):
+        """The group and the focus area are not checked again by the model.
+
+        Their fields have read the chosen rows from their own querysets (the
+        groups narrowed to those the user writes in), so the model's check
+        that the rows exist would only read them a second time. An entry has
+        no uniqueness to check them in either."""
+        return super()._get_validation_exclusions() | {"group", "focus_area"}
+
     def clean(self):
         # The period's order is the model's rule (ProgressEntry.clean).
         cleaned = super().clean()
+        # Both of the model's check constraints are checked here in Python
+        # (the period by ProgressEntry.clean, the unit below or by the
+        # service), and the database holds them too: asking the database to
+        # evaluate them for the form would cost three queries per save.
+        self._validate_constraints = False
         if policies.is_coordinator(self.user):
             municipality = cleaned.get("municipality")
             organisation = cleaned.get("organisation")
