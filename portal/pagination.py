@@ -19,9 +19,9 @@ MAX_PAGES = 100
 class BoundedPaginator(Paginator):
     """A Paginator that counts at most `max_pages` pages' worth of rows."""
 
-    def __init__(self, object_list, per_page, *, max_pages=MAX_PAGES, **kwargs):
+    def __init__(self, object_list, per_page, *, max_pages=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.max_rows = per_page * max_pages
+        self.max_rows = per_page * (max_pages or MAX_PAGES)
 
     @cached_property
     def _rows_up_to_limit(self):
