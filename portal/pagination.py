@@ -6,8 +6,8 @@ the last of 10 000 pages both cost time in proportion to the table, so a
 list of 100 000 rows would be slower to open than one of 100; counting at
 most `MAX_PAGES` pages' rows (`SELECT COUNT(*) FROM (… LIMIT n)`) keeps the
 count and the deepest offset the same however large the table grows. A list
-cut short says so and points to its search or filters (the partial). Every
-row stays reachable through them, and public content through the sitemap.
+cut short says so and points to its search or filters (the partial), which
+narrow it to rows it can show; public content is also in the sitemap.
 """
 
 from django.core.paginator import Paginator
@@ -25,9 +25,14 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def _rows_up_to_limit(self):
-        # A sliced queryset counts in a subquery with the LIMIT; a sliced
-        # list is a shorter list.
-        return Paginator(self.object_list[: self.max_rows + 1], 1).count
+        """How many rows there are, counting no further than one past the
+        limit: for a queryset a COUNT over a subquery with that LIMIT, in
+        whichever order the database finds cheapest (the number of rows up
+        to a limit does not depend on their order)."""
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            return rows.order_by()[: self.max_rows + 1].count()
+        return len(rows[: self.max_rows + 1])
 
     @cached_property
     def count(self):
