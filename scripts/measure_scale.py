@@ -148,7 +148,7 @@ def _one(client, url):
     return response.status_code, size, elapsed, len(queries)
 
 
-def measure(database, repeat, with_report):
+def measure(database, repeat, with_report, only=""):
     _setup(database)
     values = _placeholders()
     pages = [(name, url, None) for name, url in PUBLIC]
@@ -156,6 +156,7 @@ def measure(database, repeat, with_report):
         pages += [(f"{name} ({reader})", url, reader) for name, url in INTERNAL]
     if with_report:
         pages.append((f"{REPORT[0]} (lead)", REPORT[1], "lead"))
+    pages = [page for page in pages if only in page[0]]
     clients = {None: _client(None)}
     clients.update({reader: _client(email) for reader, email in READERS.items()})
     results = {}
@@ -187,16 +188,18 @@ def main():
     parser.add_argument("--large", required=True)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--report", action="store_true", help="also the PDF report")
+    parser.add_argument("--only", default="", help="only pages whose name has this")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.repeat, args.report)))
+        print(json.dumps(measure(args.one, args.repeat, args.report, args.only)))
         return
     figures = {}
     for label in ("small", "large"):
         command = [sys.executable, __file__, "--small", "-", "--large", "-"]
         command += ["--one", getattr(args, label), "--repeat", str(args.repeat)]
         command += ["--report"] if args.report else []
+        command += ["--only", args.only]
         done = subprocess.run(  # noqa: S603 - this script, its own arguments
             command, check=False, capture_output=True, text=True, cwd=ROOT
         )
