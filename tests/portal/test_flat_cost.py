@@ -491,3 +491,27 @@ def test_staff_entry_needs_one_unit(world, private_media):
 
     assert response.status_code == 400
     assert not ProgressEntry.objects.exists()
+
+
+# --- Upcoming sessions --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_home_and_calendar_show_the_soonest_upcoming_sessions(client):
+    now = datetime.datetime.now(datetime.UTC)
+    factories.SessionFactory(
+        title="Redan slut",
+        starts_at=now - datetime.timedelta(days=3),
+        ends_at=now - datetime.timedelta(days=2),
+    )
+    for days in (40, 5, 20, 10, 30):
+        factories.SessionFactory(
+            title=f"Om {days} dagar", starts_at=now + datetime.timedelta(days=days)
+        )
+
+    shown = [s.title for s in client.get("/").context["upcoming_sessions"]]
+    calendar = client.get("/presentationer/kommande.ics").content.decode()
+
+    assert shown == ["Om 5 dagar", "Om 10 dagar", "Om 20 dagar"]
+    assert calendar.count("BEGIN:VEVENT") == 5
+    assert "Redan slut" not in calendar
