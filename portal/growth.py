@@ -18,14 +18,14 @@ generated row again (and nothing else).
 What each table gets, and the two that cannot reach any target:
 
 * news (a few drafts and scheduled ones among them), sessions,
-  presentations (one or more per session), speakers (each through a
+  presentations (spread over the generated sessions), speakers (each through a
   presentation), progress entries (every group, unit, focus area, sharing
   level and month since 2010, some not yet released), meetings, decisions
   and actions: `rows` each.
 * indicator reports: one per participating municipality and month (or
   quarter: every other municipality reports quarterly), going back from the
   current month until `rows` or the earliest date the portal takes (1900);
-  eight municipalities give at most about 19 000.
+  eight municipalities (half monthly, half quarterly) give about 8 000.
 * statuses: one row per municipality and focus area (that is all the
   table can hold); their history grows to `rows` changes.
 """
