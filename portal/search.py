@@ -3,8 +3,9 @@
 On PostgreSQL the search uses full-text search with the Swedish dictionary,
 so "avhoppare" also finds "avhopparna", ranks the hits and highlights the
 matching words. It matches each model's stored search document
-(`search_vector`, `portal.fulltext`) through its GIN index, so the cost of a
-search follows the hits, not the rows. SQLite (development) has no Swedish
+(`search_vector`, `portal.fulltext`) through its GIN index and ranks at most
+the newest `RANKED_CANDIDATES` matches of each kind, so a search costs the
+same however many rows there are. SQLite (development) has no Swedish
 stemmer and no such index: there every word of the query must occur in the
 text, case-insensitively (ASCII letters only, as SQLite's LIKE), reading
 every published row: a fallback for development, not a search to run a site
@@ -25,6 +26,10 @@ from presentations.models import Presentation, Session, Speaker
 from programme.models import NewsArticle
 
 MAX_QUERY_LENGTH = 100
+# On PostgreSQL each kind's hits are ranked among its newest this many
+# matches: a word found in most of 100 000 rows would otherwise rank every
+# one of them (reading each stored document) for twenty hits.
+RANKED_CANDIDATES = 500
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_STOP = "\x03"
 
@@ -96,8 +101,13 @@ def _search_postgres(query, limit):
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     hits = []
     for label, queryset, title_field, fields in _sources():
-        rows = (
+        candidates = (
             queryset.filter(search_vector=search_query)
+            .order_by("-pk")
+            .values("pk")[:RANKED_CANDIDATES]
+        )
+        rows = (
+            queryset.filter(pk__in=candidates)
             .defer("search_vector")
             .annotate(
                 rank=SearchRank(F("search_vector"), search_query),

@@ -16,6 +16,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 import portal.pagination
+import portal.search
 from municipalities.coordination import reporting
 from municipalities.models import (
     Action,
@@ -306,6 +307,16 @@ def test_the_search_document_follows_every_change_on_postgresql():
     assert hits("samverkansavtal") == ["Inläst"]
     NewsArticle.objects.filter(slug="inlast").update(status="draft")
     assert hits("samverkansavtal") == []
+
+
+@pytest.mark.django_db
+@postgresql_only
+def test_search_ranks_only_the_newest_matches_on_postgresql(monkeypatch):
+    monkeypatch.setattr(portal.search, "RANKED_CANDIDATES", 2)
+    for title in ("Äldst", "Mellan", "Nyast"):
+        factories.NewsArticleFactory(title=title, body="Om utbildningarna.")
+
+    assert sorted(hits("utbildning")) == ["Mellan", "Nyast"]
 
 
 @pytest.mark.django_db
