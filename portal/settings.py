@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # The search document's column and index (portal/fulltext.py).
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",

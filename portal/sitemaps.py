@@ -1,4 +1,15 @@
-"""sitemap.xml: only what the public may see, each entry with its lastmod.
+"""The sitemaps: only what the public may see.
+
+`/sitemap.xml` is an index (`django.contrib.sitemaps.views.index`) naming one
+sitemap per section, `/sitemap-<section>.xml`, each paged (`?p=2`, …) at
+most `PAGE_SIZE` addresses a page (the protocol allows 50 000 per file).
+
+Neither the index nor a page costs more as the tables grow: a page holds the
+public rows whose primary keys fall in its range of `PAGE_SIZE` keys
+(`KeyRangePaginator`), read through the primary key's index, and the index
+learns each section's number of pages from its highest key, never from a
+count of every row. A page can hold fewer addresses than that, or none,
+where rows were deleted or are not public.
 
 A detail page's lastmod is its row's `updated_at`, or, for a municipality
 and a focus area, the newer of that and their published stages (one
@@ -7,10 +18,15 @@ of its kind, a text page's the date its template last changed
 (`portal.freshness.TEXT_PAGES`). No entry costs a query of its own.
 """
 
+import math
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, OuterRef, Subquery
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from municipalities.models import FocusAreaStatus, Municipality, WorkingGroup
 from portal.freshness import newest, text_date
@@ -41,7 +57,49 @@ def _newest_related(queryset, field):
     )
 
 
-class StaticSitemap(Sitemap):
+PAGE_SIZE = 5_000
+
+
+class KeyRangePaginator:
+    """What Django's sitemap views ask of a paginator (`num_pages`,
+    `page(number).object_list`), by ranges of primary keys: page n holds the
+    items with (n - 1) * size < pk <= n * size."""
+
+    def __init__(self, queryset, size):
+        self.queryset = queryset
+        self.size = size
+
+    @cached_property
+    def num_pages(self):
+        model = self.queryset.model
+        highest = model._base_manager.aggregate(highest=Max("pk"))["highest"] or 0
+        return max(1, math.ceil(highest / self.size))
+
+    def page(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger(str(error)) from error
+        if not 1 <= number <= self.num_pages:
+            raise EmptyPage(number)
+        low = (number - 1) * self.size
+        return SimpleNamespace(
+            object_list=self.queryset.filter(pk__gt=low, pk__lte=low + self.size)
+        )
+
+
+class PagedSitemap(Sitemap):
+    limit = PAGE_SIZE
+
+    @property
+    def paginator(self):
+        items = self.items()
+        if isinstance(items, list):
+            return super().paginator
+        return KeyRangePaginator(items, self.limit)
+
+
+class StaticSitemap(PagedSitemap):
     def items(self):
         news = _newest(NewsArticle.objects.published())
         mandate = newest(
@@ -80,29 +138,36 @@ class StaticSitemap(Sitemap):
         return newest(item[1])
 
 
-class UpdatedSitemap(Sitemap):
+class UpdatedSitemap(PagedSitemap):
     def lastmod(self, item):
         return newest(item.updated_at, getattr(item, "related_updated_at", None))
+
+    def get_latest_lastmod(self):
+        """None: the index names no date for the section. Django's default
+        reads every row, and the newest change among the public ones cannot
+        be found without reading them all (a change to a draft must not
+        show). Each address in the section's pages has its own date."""
+        return None
 
 
 class NewsSitemap(UpdatedSitemap):
     def items(self):
-        return NewsArticle.objects.published()
+        return NewsArticle.objects.published().order_by("pk")
 
 
 class SessionSitemap(UpdatedSitemap):
     def items(self):
-        return Session.objects.published()
+        return Session.objects.published().order_by("pk")
 
 
 class PresentationSitemap(UpdatedSitemap):
     def items(self):
-        return Presentation.objects.published().select_related("session")
+        return Presentation.objects.published().select_related("session").order_by("pk")
 
 
 class SpeakerSitemap(UpdatedSitemap):
     def items(self):
-        return Speaker.objects.public()
+        return Speaker.objects.public().order_by("pk")
 
 
 class FocusAreaSitemap(UpdatedSitemap):
@@ -111,30 +176,35 @@ class FocusAreaSitemap(UpdatedSitemap):
             related_updated_at=_newest_related(
                 FocusAreaStatus.objects.public(), "focus_area"
             )
-        )
+        ).order_by("pk")
 
 
 class MunicipalitySitemap(UpdatedSitemap):
     def items(self):
-        return Municipality.objects.participating().annotate(
-            related_updated_at=_newest_related(
-                FocusAreaStatus.objects.public(), "municipality"
+        return (
+            Municipality.objects.participating()
+            .annotate(
+                related_updated_at=_newest_related(
+                    FocusAreaStatus.objects.public(), "municipality"
+                )
             )
+            .order_by("pk")
         )
 
 
 class WorkingGroupSitemap(UpdatedSitemap):
     def items(self):
-        return WorkingGroup.objects.all()
+        return WorkingGroup.objects.order_by("pk")
 
 
+# The keys are the sections' names in their addresses: /sitemap-nyheter.xml.
 SITEMAPS = {
-    "pages": StaticSitemap,
-    "news": NewsSitemap,
-    "sessions": SessionSitemap,
-    "presentations": PresentationSitemap,
-    "speakers": SpeakerSitemap,
-    "focus-areas": FocusAreaSitemap,
-    "municipalities": MunicipalitySitemap,
-    "working-groups": WorkingGroupSitemap,
+    "sidor": StaticSitemap,
+    "nyheter": NewsSitemap,
+    "sessioner": SessionSitemap,
+    "presentationer": PresentationSitemap,
+    "talare": SpeakerSitemap,
+    "fokusomraden": FocusAreaSitemap,
+    "kommuner": MunicipalitySitemap,
+    "arbetsgrupper": WorkingGroupSitemap,
 }

@@ -3,7 +3,6 @@
 import sys
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from portal import unavailable
 from portal.breadcrumbs import breadcrumbs
 from portal.freshness import page_freshness, text_date
+from portal.pagination import paginate, query_without_page
 from portal.search import MAX_QUERY_LENGTH, search
 from presentations.models import Session
 from programme.models import Mandate, NewsArticle
@@ -125,9 +125,7 @@ def search_page(request):
     query = " ".join(raw.split())
     too_long = len(query) > MAX_QUERY_LENGTH
     hits = search(query) if query and not too_long else []
-    page = Paginator(hits, SEARCH_HITS_PER_PAGE).get_page(request.GET.get("sida"))
-    filter_query = request.GET.copy()
-    filter_query.pop("sida", None)
+    page = paginate(request, hits, SEARCH_HITS_PER_PAGE)
     return render(
         request,
         "portal/search.html",
@@ -136,7 +134,7 @@ def search_page(request):
             "too_long": too_long,
             "max_length": MAX_QUERY_LENGTH,
             "page": page,
-            "filter_query": filter_query.urlencode(),
+            "filter_query": query_without_page(request),
             "freshness": page_freshness("search", text_date("portal/search.html")),
             "breadcrumbs": breadcrumbs(_("Sök")),
         },

@@ -5,7 +5,7 @@ import io
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from portal.fields import (
     TEXT_MAX_PUBLISHED,
     BoundedDateTimeField,
 )
+from portal.fulltext import search_document, search_index
 from portal.richtext import render_markup
 from portal.uploads import CleanImageField, PdfField, UploadPath
 
@@ -24,7 +25,14 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def upcoming(self, now=None):
-        return self.published().filter(ends_at__gte=now or timezone.now())
+        """Published sessions not yet over, the soonest over first (so a
+        session under way leads), read in order from an index however many
+        sessions there are."""
+        return (
+            self.published()
+            .filter(ends_at__gte=now or timezone.now())
+            .order_by("ends_at", "pk")
+        )
 
     def next_end(self, now):
         """When `upcoming(now)` next changes by itself: the earliest end, at
@@ -69,6 +77,7 @@ class Session(models.Model):
         ),
     )
     updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
+    search_vector = search_document(title="A", description="C", venue="C")
 
     objects = SessionQuerySet.as_manager()
 
@@ -76,7 +85,12 @@ class Session(models.Model):
         verbose_name = _("session")
         verbose_name_plural = _("sessioner")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["published", "-starts_at"])]
+        indexes = [
+            models.Index(fields=["published", "-starts_at"]),
+            # Upcoming sessions: those not yet over.
+            models.Index(fields=["published", "ends_at"], name="session_upcoming_idx"),
+            search_index("session"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
@@ -106,8 +120,13 @@ class Session(models.Model):
 
 class SpeakerQuerySet(models.QuerySet):
     def public(self):
-        """A speaker is public only through a published presentation."""
-        return self.filter(pk__in=Presentation.objects.published().values("speakers"))
+        """A speaker is public only through a published presentation.
+
+        A correlated EXISTS: looking one speaker up reads that speaker's
+        presentations, not every published presentation's speakers."""
+        return self.filter(
+            Exists(Presentation.objects.published().filter(speakers=OuterRef("pk")))
+        )
 
 
 class Speaker(models.Model):
@@ -127,6 +146,7 @@ class Speaker(models.Model):
         _("alternativtext för foto"), max_length=200, blank=True
     )
     updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
+    search_vector = search_document(name="A", title="B", organisation="B", bio="C")
 
     objects = SpeakerQuerySet.as_manager()
 
@@ -134,6 +154,7 @@ class Speaker(models.Model):
         verbose_name = _("talare")
         verbose_name_plural = _("talare")
         ordering = ["name"]
+        indexes = [search_index("speaker")]
 
     def __str__(self):
         return self.name
@@ -222,6 +243,7 @@ class Presentation(models.Model):
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     published = models.BooleanField(_("publicerad"), default=False)
     updated_at = BoundedDateTimeField(_("senast ändrad"), auto_now=True)
+    search_vector = search_document(title="A", summary="B")
 
     objects = PresentationQuerySet.as_manager()
 
@@ -229,6 +251,7 @@ class Presentation(models.Model):
         verbose_name = _("presentation")
         verbose_name_plural = _("presentationer")
         ordering = ["session", "order", "title"]
+        indexes = [search_index("presentation")]
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "slug"], name="presentation_unique_slug"

@@ -3,7 +3,6 @@
 import datetime
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from portal.breadcrumbs import Section
 from portal.freshness import page_freshness
 from portal.ical import CalendarEvent, ics_response
+from portal.pagination import paginate, query_without_page
 from presentations.models import Presentation, PresentationSpeaker, Session, Speaker
 
 PRESENTATIONS = Section(gettext_lazy("Presentationer"), "presentations:list")
@@ -21,6 +21,7 @@ PRESENTATIONS = Section(gettext_lazy("Presentationer"), "presentations:list")
 SESSIONS_PER_PAGE = 10
 # The upcoming-sessions calendar keeps a session for a day after it ended.
 CALENDAR_KEEPS_ENDED = datetime.timedelta(days=1)
+PRESENTATIONS_PER_PAGE = 20
 
 
 def _public_presentations():
@@ -34,7 +35,7 @@ def _public_presentations():
 
 def session_list(request):
     sessions = Session.objects.published()
-    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("sida"))
+    page = paginate(request, sessions, SESSIONS_PER_PAGE)
     return render(
         request,
         "presentations/session_list.html",
@@ -147,18 +148,19 @@ def presentation_slides(request, session, slug):
 
 def speaker_detail(request, slug):
     speaker = get_object_or_404(Speaker.objects.public(), slug=slug)
-    presentations = list(
+    presentations = (
         Presentation.objects.published()
         .filter(speakers=speaker)
         .select_related("session")
-        .order_by("-session__starts_at", "order")
+        .order_by("-session__starts_at", "order", "pk")
     )
     return render(
         request,
         "presentations/speaker_detail.html",
         {
             "speaker": speaker,
-            "presentations": presentations,
+            "page": paginate(request, presentations, PRESENTATIONS_PER_PAGE),
+            "filter_query": query_without_page(request),
             "freshness": page_freshness("speakers", speaker, presentations),
             "breadcrumbs": PRESENTATIONS.breadcrumbs(speaker.name),
         },

@@ -3,7 +3,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +16,7 @@ from municipalities.charts import stage_charts
 from municipalities.models import FocusAreaStatus, Municipality
 from portal.breadcrumbs import Section
 from portal.freshness import page_freshness
+from portal.pagination import paginate, query_without_page
 from portal.pdf import PdfRefused, render_pdf
 from presentations.models import Presentation
 from programme.models import FocusArea, Mandate, NewsArticle
@@ -25,6 +25,7 @@ MANDATE = Section(gettext_lazy("Uppdraget"), "programme:mandate")
 NEWS = Section(gettext_lazy("Nyheter"), "news:list")
 
 NEWS_PER_PAGE = 10
+PRESENTATIONS_PER_PAGE = 20
 
 
 def mandate_detail(request):
@@ -61,10 +62,12 @@ def mandate_detail(request):
 def focus_area_detail(request, slug):
     area = get_object_or_404(FocusArea, slug=slug)
     news = list(area.news.published()[:10])
-    presentations = list(
+    presentations = paginate(
+        request,
         area.presentations.published()
         .select_related("session")
-        .order_by("-session__starts_at", "order")
+        .order_by("-session__starts_at", "order", "pk"),
+        PRESENTATIONS_PER_PAGE,
     )
     # Every participating municipality, the stage where it is published.
     municipalities = list(Municipality.objects.participating())
@@ -78,11 +81,17 @@ def focus_area_detail(request, slug):
             "area": area,
             "news": news,
             "presentations": presentations,
+            "filter_query": query_without_page(request),
             "rows": rows,
             "any_published": bool(statuses),
             "chart": stage_charts(municipalities, [area], statuses)[0],
             "freshness": page_freshness(
-                "focus_area", area, news, presentations, municipalities, statuses
+                "focus_area",
+                area,
+                news,
+                list(presentations.object_list),
+                municipalities,
+                statuses,
             ),
             "breadcrumbs": MANDATE.breadcrumbs(area.title),
         },
@@ -114,7 +123,7 @@ def news_list(request):
             articles = articles.filter(focus_areas=area)
         if municipality := form.cleaned_data["kommun"]:
             articles = articles.filter(municipalities=municipality)
-    page = Paginator(articles, NEWS_PER_PAGE).get_page(request.GET.get("sida"))
+    page = paginate(request, articles, NEWS_PER_PAGE)
     return render(
         request,
         "programme/news_list.html",
@@ -122,17 +131,10 @@ def news_list(request):
             "page": page,
             "freshness": page_freshness("news", list(page.object_list)),
             "form": form,
-            "filter_query": _filter_query(request),
+            "filter_query": query_without_page(request),
             "breadcrumbs": NEWS.breadcrumbs(),
         },
     )
-
-
-def _filter_query(request):
-    """The current filters as a query string, for pagination links."""
-    query = request.GET.copy()
-    query.pop("sida", None)
-    return query.urlencode()
 
 
 def _article_for(request, slug):

@@ -186,9 +186,23 @@ class ProgressEntryForm(GuardedModelForm):
             del self.fields["attachments"]
         self.helper.layout = Layout(*layout)
 
+    def _get_validation_exclusions(self):
+        """The group and the focus area are not checked again by the model.
+
+        Their fields have read the chosen rows from their own querysets (the
+        groups narrowed to those the user writes in), so the model's check
+        that the rows exist would only read them a second time. An entry has
+        no uniqueness to check them in either."""
+        return super()._get_validation_exclusions() | {"group", "focus_area"}
+
     def clean(self):
         # The period's order is the model's rule (ProgressEntry.clean).
         cleaned = super().clean()
+        # Both of the model's check constraints are checked here in Python
+        # (the period by ProgressEntry.clean, the unit below or by the
+        # service), and the database holds them too: asking the database to
+        # evaluate them for the form would cost three queries per save.
+        self._validate_constraints = False
         if "municipality" in self.fields:
             municipality = cleaned.get("municipality")
             organisation = cleaned.get("organisation")
@@ -354,25 +368,52 @@ class ReportForm(forms.Form):
         return cleaned
 
 
+class PeriodChoiceField(forms.ChoiceField):
+    """A choice among every reported period; the list shows one year's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tokens = set()
+
+    def valid_value(self, value):
+        return value in self.tokens
+
+
 class IndicatorPeriodForm(forms.Form):
     """One reported month or quarter; never a free range of dates.
 
     Tables for two overlapping ranges would give their difference away
     (October = September-October less September), so only whole, fixed
     periods that someone has reported for can be chosen.
+
+    The list shows the periods of one year, the chosen period's (else the
+    newest's), and `years` links to each year's newest period: a portal with
+    reports for a hundred years lists sixteen periods, not two thousand.
     """
 
-    period = forms.ChoiceField(label=_("Period"), required=False)
+    period = PeriodChoiceField(label=_("Period"), required=False)
 
     def __init__(self, *args, periods, **kwargs):
         super().__init__(*args, **kwargs)
         self.periods = {period.token: period for period in periods}
+        asked = self.data.get("period") if self.is_bound else None
+        current = (
+            self.periods.get(asked)
+            or self.periods.get(self.initial.get("period"))
+            or (periods[0] if periods else None)
+        )
+        self.year = current.start.year if current else None
+        self.years = {}
+        for period in periods:  # newest first: each year's first is its newest
+            self.years.setdefault(period.start.year, period.token)
+        shown = [p for p in periods if p.start.year == self.year]
         groups = [
-            (_("Månader"), [(p.token, p.label) for p in periods if not p.is_quarter]),
-            (_("Kvartal"), [(p.token, p.label) for p in periods if p.is_quarter]),
+            (_("Månader"), [(p.token, p.label) for p in shown if not p.is_quarter]),
+            (_("Kvartal"), [(p.token, p.label) for p in shown if p.is_quarter]),
         ]
         field = self.fields["period"]
         field.choices = [(label, choices) for label, choices in groups if choices]
+        field.tokens = set(self.periods)
         # The default message repeats what was sent; this one never does.
         field.error_messages["invalid_choice"] = _(
             "Välj en av de rapporterade perioderna i listan."

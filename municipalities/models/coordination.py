@@ -198,7 +198,11 @@ class Meeting(models.Model):
         verbose_name = _("möte")
         verbose_name_plural = _("möten")
         ordering = ["-starts_at"]
-        indexes = [models.Index(fields=["group", "starts_at"])]
+        indexes = [
+            models.Index(fields=["group", "starts_at"]),
+            # The dashboard's next meetings across every group.
+            models.Index(fields=["starts_at"], name="meeting_starts_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
@@ -317,6 +321,12 @@ class Decision(models.Model):
         verbose_name = _("beslut")
         verbose_name_plural = _("beslut")
         ordering = ["-decided_on", "-id"]
+        # A group page's latest decisions.
+        indexes = [
+            models.Index(
+                fields=["group", "-decided_on", "-id"], name="decision_group_newest_idx"
+            )
+        ]
 
     def __str__(self):
         return self.text[:60]
@@ -370,7 +380,15 @@ class Action(models.Model):
         verbose_name = _("åtgärd")
         verbose_name_plural = _("åtgärder")
         ordering = ["status", "due_date", "id"]
-        indexes = [models.Index(fields=["group", "status"])]
+        indexes = [
+            # A group page's actions in their order.
+            models.Index(
+                fields=["group", "status", "due_date", "id"],
+                name="action_group_order_idx",
+            ),
+            # The dashboard's open actions, soonest due first.
+            models.Index(fields=["due_date"], name="action_due_idx"),
+        ]
 
     def __str__(self):
         return self.what[:60]
@@ -449,6 +467,15 @@ class ProgressEntry(Record):
         indexes = [
             models.Index(fields=["group", "release_at"]),
             models.Index(fields=["municipality", "release_at"]),
+            # Newest first: the entry list, the dashboard, the feed, the CSV.
+            models.Index(
+                fields=["-period_end", "-created_at"], name="entry_newest_idx"
+            ),
+            # A group page's newest entries.
+            models.Index(
+                fields=["group", "-period_end", "-created_at"],
+                name="entry_group_newest_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -700,6 +727,12 @@ class IndicatorReport(models.Model):
         verbose_name = _("indikatorrapport")
         verbose_name_plural = _("indikatorrapporter")
         ordering = ["-period_start", "municipality"]
+        # One period's reports, from every municipality (the tables).
+        indexes = [
+            models.Index(
+                fields=["period_start", "period_kind"], name="indicator_period_idx"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "period_kind", "period_start"],

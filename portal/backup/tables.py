@@ -63,7 +63,9 @@ def backed_up_models():
 
 
 def fields_of(model):
-    return list(model._meta.local_concrete_fields)
+    """The columns an archive holds: generated columns (the search
+    documents) are left out, the database makes them again from the rest."""
+    return [field for field in model._meta.local_concrete_fields if not field.generated]
 
 
 def kind_of(field):

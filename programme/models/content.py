@@ -18,6 +18,7 @@ from portal.fields import (
     BoundedDateField,
     BoundedDateTimeField,
 )
+from portal.fulltext import search_document, search_index
 from portal.richtext import render_markup
 from portal.uploads import CleanImageField, UploadPath
 
@@ -358,6 +359,7 @@ class NewsArticle(models.Model):
         blank=True,
         related_name="news",
     )
+    search_vector = search_document(title="A", lead="B", body="C")
 
     objects = NewsArticleQuerySet.as_manager()
 
@@ -365,7 +367,10 @@ class NewsArticle(models.Model):
         verbose_name = _("nyhet")
         verbose_name_plural = _("nyheter")
         ordering = ["-publish_at"]
-        indexes = [models.Index(fields=["status", "-publish_at"])]
+        indexes = [
+            models.Index(fields=["status", "-publish_at"]),
+            search_index("news"),
+        ]
 
     def __str__(self):
         return self.title

@@ -10,6 +10,7 @@ from django.test import Client
 from lxml import etree
 from pypdf import PdfReader
 
+from portal.sitemaps import SITEMAPS
 from programme.models import NewsArticle
 from tests import factories
 
@@ -86,6 +87,7 @@ def public_channel_urls(content):
         f"/presentationer/{session.slug}/kalender.ics",
         "/presentationer/kommande.ics",
         "/sitemap.xml",
+        *[f"/sitemap-{section}.xml" for section in SITEMAPS],
         "/sok/?q=hemligmarkorett",
         "/sok/?q=hemligmarkortre",
         "/sok/?q=hemligmarkorfem",
@@ -134,12 +136,24 @@ def test_unpublished_direct_urls_answer_404(content):
         assert client.get(url).status_code == 404, url
 
 
-def test_sitemap_parses_and_lists_only_public_urls(content):
-    response = Client().get("/sitemap.xml")
+def sitemap_paths(client):
+    """Every address the sitemap index leads to, through each section."""
+    index = etree.fromstring(client.get("/sitemap.xml").content)
+    paths = set()
+    for section in index.findall("s:sitemap/s:loc", SITEMAP_NS):
+        response = client.get(section.text.split("testserver", 1)[1])
+        assert response.status_code == 200, section.text
+        tree = etree.fromstring(response.content)
+        paths |= {
+            loc.text.split("testserver", 1)[1]
+            for loc in tree.findall("s:url/s:loc", SITEMAP_NS)
+        }
+    return paths
 
-    tree = etree.fromstring(response.content)
-    locations = {loc.text for loc in tree.findall(".//s:loc", SITEMAP_NS)}
-    paths = {loc.split("testserver", 1)[1] for loc in locations}
+
+def test_sitemap_parses_and_lists_only_public_urls(content):
+    paths = sitemap_paths(Client())
+
     assert content["public_session"].get_absolute_url() in paths
     assert NewsArticle.objects.published().get().get_absolute_url() in paths
     assert "/uppdraget/omrade/" in paths

@@ -1,7 +1,6 @@
 """Progress entries (lägesrapporter): list and search, form, history, files."""
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +26,7 @@ from municipalities.models import (
 )
 from portal.audit import AuditOrigin, audit_record
 from portal.models import AuditEvent
+from portal.pagination import paginate, query_without_page
 
 ENTRIES_PER_PAGE = 20
 
@@ -43,15 +43,13 @@ def entry_list(request):
     group_slug = request.GET.get("grupp", "")
     if group_slug:
         entries = entries.filter(group__slug=group_slug)
-    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("sida"))
+    page = paginate(request, entries, ENTRIES_PER_PAGE)
     audit_record(
         request,
         AuditEvent.Action.VIEW,
         object_type=ProgressEntry._meta.label,
         object_id="search" if query or group_slug else "list",
     )
-    filter_query = request.GET.copy()
-    filter_query.pop("sida", None)
     return render(
         request,
         "samordning/entry_list.html",
@@ -59,7 +57,7 @@ def entry_list(request):
             "page": page,
             "query": query,
             "can_create_entry": policies.can_create_entry(request.user),
-            "filter_query": filter_query.urlencode(),
+            "filter_query": query_without_page(request),
             "breadcrumbs": breadcrumbs(_("Lägesrapporter")),
         },
     )

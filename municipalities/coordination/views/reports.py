@@ -17,7 +17,7 @@ from municipalities.models import (
     ProgressEntry,
 )
 from portal.audit import audit_record
-from portal.csvexport import csv_response
+from portal.csvexport import csv_stream_response
 from portal.models import AuditEvent
 from portal.pdf import PdfRefused, render_pdf
 
@@ -113,8 +113,12 @@ def report(request):
 def export_entries_csv(request):
     if not policies.can_export(request.user):
         raise PermissionDenied
-    entries = ProgressEntry.objects.visible_to(request.user).select_related(
-        "group", "municipality", "organisation", "focus_area", "author"
+    # Read in chunks while the answer is sent: constant memory for any
+    # number of entries (the CSV is written the same way).
+    entries = (
+        ProgressEntry.objects.visible_to(request.user)
+        .select_related("group", "municipality", "organisation", "focus_area")
+        .iterator(chunk_size=500)
     )
     audit_record(
         request,
@@ -122,7 +126,7 @@ def export_entries_csv(request):
         object_type=ProgressEntry._meta.label,
         object_id="csv",
     )
-    return csv_response(
+    return csv_stream_response(
         "lagesrapporter.csv",
         [
             _("Rubrik"),
@@ -165,7 +169,7 @@ def export_statuses_csv(request):
         object_type=FocusAreaStatus._meta.label,
         object_id="csv",
     )
-    return csv_response(
+    return csv_stream_response(
         "lage.csv",
         [_("Kommun"), _("Fokusområde"), _("Skede"), _("Kommentar"), _("Uppdaterad")],
         (
@@ -185,21 +189,13 @@ def export_statuses_csv(request):
 def export_indicators_csv(request):
     if not policies.can_export(request.user):
         raise PermissionDenied
-    rows = []
-    tables = reporting.indicator_tables(request.user)
-    # Oldest first, a month before a quarter; each period its own table, as
-    # published on the pages.
-    for table in sorted(tables, key=lambda t: (t.period.start, t.period.kind)):
-        period = [table.period.start.isoformat(), table.period.kind_label]
-        rows += [[*period, m.name, *cells] for m, cells in table.rows]
-        rows.append([*period, _("Totalt"), *table.totals])
     audit_record(
         request,
         AuditEvent.Action.EXPORT,
         object_type=IndicatorReport._meta.label,
         object_id="csv",
     )
-    return csv_response(
+    return csv_stream_response(
         "indikatorer.csv",
         [
             _("Period"),
@@ -207,5 +203,16 @@ def export_indicators_csv(request):
             _("Kommun"),
             *map(str, reporting.INDICATOR_LABELS.values()),
         ],
-        rows,
+        _indicator_rows(request.user),
     )
+
+
+def _indicator_rows(user):
+    """Oldest first, a month before a quarter; each period its own table, as
+    published on the pages, made one period at a time."""
+    total = _("Totalt")
+    for table in reporting.each_indicator_table(user):
+        period = [table.period.start.isoformat(), table.period.kind_label]
+        for municipality, cells in table.rows:
+            yield [*period, municipality.name, *cells]
+        yield [*period, total, *table.totals]
