@@ -48,9 +48,11 @@ from municipalities.models import (
     IndicatorReport,
     Meeting,
     Membership,
+    Minutes,
     Municipality,
     Organisation,
     ProgressEntry,
+    RecordState,
     SharingLevel,
     Stage,
     WorkingGroup,
@@ -439,7 +441,6 @@ def _grow_meetings(world, missing, rng):
     for _ in range(missing):
         unit = rng.choice(world.units)
         starts_at = _moment(rng, EARLIEST, until)
-        past = starts_at < world.now
         meetings.append(
             Meeting(
                 group=rng.choice(unit.groups),
@@ -447,11 +448,23 @@ def _grow_meetings(world, missing, rng):
                 ends_at=starts_at + datetime.timedelta(hours=2),
                 place="Exempellokalen",
                 agenda=f"{MARK} {_text(rng, 2)}",
-                minutes=f"{MARK} {_text(rng, 3)}" if past else "",
                 created_by=unit.author,
             )
         )
-    bulk_create_with_history(meetings, Meeting, batch_size=BATCH_SIZE)
+    meetings = bulk_create_with_history(meetings, Meeting, batch_size=BATCH_SIZE)
+    # A past meeting's minutes, adopted three days after it (version 1).
+    minutes = [
+        Minutes(
+            meeting=meeting,
+            text=f"{MARK} {_text(rng, 3)}",
+            state=RecordState.ADOPTED,
+            adopted_at=meeting.starts_at + datetime.timedelta(days=3),
+            created_by=meeting.created_by,
+        )
+        for meeting in meetings
+        if meeting.starts_at < world.now
+    ]
+    bulk_create_with_history(minutes, Minutes, batch_size=BATCH_SIZE)
 
 
 def _grow_decisions(world, missing, rng):

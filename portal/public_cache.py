@@ -85,6 +85,7 @@ CACHED_VIEWS = frozenset(
         "pages:cookies",
         "pages:privacy",
         "search",
+        "sitemap-index",
         "django.contrib.sitemaps.views.sitemap",
         "news:list",
         "news:feed",

@@ -101,6 +101,16 @@ class PagedSitemap(Sitemap):
 
 class StaticSitemap(PagedSitemap):
     def items(self):
+        # A sitemap is made per request; its pages' dates are read once.
+        return self._pages
+
+    def get_latest_lastmod(self):
+        """None: the index names no date for the fixed pages (each has its
+        own in the section), which would cost their queries again."""
+        return None
+
+    @cached_property
+    def _pages(self):
         news = _newest(NewsArticle.objects.published())
         mandate = newest(
             _newest(Mandate.objects.all()),

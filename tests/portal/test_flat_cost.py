@@ -520,7 +520,7 @@ def test_home_and_calendar_show_the_soonest_upcoming_sessions(client):
             title=f"Om {days} dagar", starts_at=now + datetime.timedelta(days=days)
         )
 
-    shown = [s.title for s in client.get("/").context["upcoming_sessions"]]
+    shown = [s.title for s in client.get("/").context["sessions"]]
     calendar = client.get("/presentationer/kommande.ics").content.decode()
 
     assert shown == ["Om 5 dagar", "Om 10 dagar", "Om 20 dagar"]

@@ -150,7 +150,7 @@ NEWS_PAGES = [
     "/uppdraget/omradet/",
     "/kommuner/kommunen/",
     "/sok/?q=zebrafinken",
-    "/sitemap.xml",
+    "/sitemap-nyheter.xml",
 ]
 
 
@@ -168,22 +168,22 @@ def test_news_published_changed_and_unpublished_show_on_every_page(site):
     article.status = NewsArticle.Status.PUBLISHED
     article.save()
     assert shown_on(NEWS_PAGES, "Zebrafinken flyger") == set(NEWS_PAGES) - {
-        "/sitemap.xml"  # lists the address, not the title
+        "/sitemap-nyheter.xml"  # lists the address, not the title
     }
-    assert "/nyheter/zebrafinken/" in get("/sitemap.xml")[1]
+    assert "/nyheter/zebrafinken/" in get("/sitemap-nyheter.xml")[1]
 
     warm(NEWS_PAGES)
     article.title = "Zebrafinken landar"
     article.save()
     assert shown_on(NEWS_PAGES, "Zebrafinken landar") == set(NEWS_PAGES) - {
-        "/sitemap.xml"
+        "/sitemap-nyheter.xml"
     }
 
     warm(NEWS_PAGES)
     article.status = NewsArticle.Status.DRAFT
     article.save()
     assert shown_on(NEWS_PAGES, "Zebrafinken") == set()
-    assert "/nyheter/zebrafinken/" not in get("/sitemap.xml")[1]
+    assert "/nyheter/zebrafinken/" not in get("/sitemap-nyheter.xml")[1]
 
 
 def test_news_relinked_to_a_focus_area_and_deleted(site):
@@ -621,6 +621,7 @@ def test_no_anonymous_page_sets_a_cookie(site):
         "/kakor/",
         "/personuppgifter/",
         "/sitemap.xml",
+        "/sitemap-nyheter.xml",
         "/robots.txt",
         "/finns-inte/",
         "/nyheter/finns-inte/",
