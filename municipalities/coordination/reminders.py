@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from municipalities.coordination import rhythm
+from municipalities.coordination import policies, rhythm
 from municipalities.models import ReminderSent, ReportingSchedule
 from portal import mail
 
@@ -38,6 +38,9 @@ def queue_reminders(*, today=None):
     today; returns how many were queued. Running it again the same day only
     queues tasks that find nobody left to remind."""
     today = today or timezone.localdate()
+    if policies.area_closed(fresh=True) is not None:
+        # The mandate is closed: nothing can be reported any more.
+        return 0
     queued = 0
     for schedule in rhythm.schedules():
         period = rhythm.reminder_period(schedule, today)

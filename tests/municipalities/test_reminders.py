@@ -197,3 +197,20 @@ def test_a_mail_server_that_fails_for_now_gets_the_reminder_later(
         "rep_b",
     ]
     assert ReminderSent.objects.count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_reminder_once_the_mandate_is_closed(rhythm_world, mailoutbox):
+    """The same day that reminds while the mandate is open reminds nobody
+    once it is closed: no report can be filed any more."""
+    from municipalities.coordination import services
+
+    with time_machine.travel(JUNE_6, tick=False):
+        services.mandate_close(
+            actor=factories.UserFactory(is_superuser=True),
+            mandate=rhythm_world["group"].mandate,
+        )
+        send_reminders()
+
+    assert mailoutbox == []
+    assert not ReminderSent.objects.exists()
