@@ -33,6 +33,10 @@ from programme.models import NewsArticle
 from tests import factories
 from tests.municipalities.conftest import PAST, client_for, make_entry
 
+# Pages are read afresh: rows here change with update() and bulk loads, which
+# the page cache (tested in test_public_cache.py) is not told about.
+pytestmark = pytest.mark.usefixtures("without_page_cache")
+
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
