@@ -184,14 +184,14 @@ class RecordAdminMixin:
     def has_lock_permission(self, request):
         return policies.can_lock_records(request.user)
 
-    def _may_adopt(self, user, record):
-        raise NotImplementedError
+    # The policy that says who may adopt this kind of record (user, record).
+    adopt_rule = None
 
     @admin.action(description=_("Fastställ markerade utkast"), permissions=["adopt"])
     def adopt_selected(self, request, queryset):
         adopted = 0
         for record in queryset.drafts():
-            if not self._may_adopt(request.user, record):
+            if not self.adopt_rule(request.user, record):
                 continue
             try:
                 services.record_adopt(
@@ -428,8 +428,7 @@ class ProgressEntryAdmin(
             fields += ["sharing_level", "release_at"]
         return fields
 
-    def _may_adopt(self, user, record):
-        return policies.can_adopt_entry(user, record)
+    adopt_rule = staticmethod(policies.can_adopt_entry)
 
 
 @admin.register(Minutes)
@@ -448,8 +447,7 @@ class MinutesAdmin(
     def has_add_permission(self, request, *args):
         return False
 
-    def _may_adopt(self, user, record):
-        return policies.can_adopt_minutes(user, record)
+    adopt_rule = staticmethod(policies.can_adopt_minutes)
 
 
 @admin.register(ReportingSchedule)
